@@ -1,0 +1,139 @@
+"""Compare a block with a run, and say what to do when they differ.
+
+Every report names the place (page and line), the snippet, the exact command, how the
+run ended and what it printed, and the next command to run, so an author can fix the
+problem without rerunning anything by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from .blocks import OutputBlock
+from .normalize import HostPaths, normalize
+from .runner import RunResult
+
+UPDATE_HINT = "make update-outputs"
+
+
+@dataclass
+class Verdict:
+    """The outcome of checking one block against one run."""
+
+    block: OutputBlock
+    result: RunResult
+    actual: str  # what the page should say: command line + sanitized output
+    problem: str = ""  # "" when the block holds; else a one-line reason
+    details: str = ""  # diff or captured output
+    next_step: str = ""
+    note: str = ""  # why a block that did not fail was not verified either
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+    @property
+    def verified(self) -> bool:
+        return self.ok and not self.note
+
+    @property
+    def updatable(self) -> bool:
+        """Only a clean drift may be written into a page; a crash or timeout may not."""
+        return self.problem.startswith("output differs")
+
+    def report(self) -> str:
+        """The full failure message (empty when the block holds)."""
+        if self.ok:
+            return ""
+        r = self.result
+        how = "did not finish" if r.timed_out else f"exit code {r.returncode}"
+        lines = [
+            f"{self.block.location}: {self.problem} [snippet {self.block.spec.snippet}]",
+            f"  command: cd snippets && {self.block.spec.command_line}"
+            + ("" if r.missing else f"   ({how}, {r.duration:.2f} s{', from cache' if r.cached else ''})"),
+        ]
+        if self.block.vary.kinds or self.block.vary.unordered:
+            lines.append(f"  may vary: {self.block.vary.label}")
+        if self.details:
+            lines.append(_indent(self.details))
+        if self.next_step:
+            lines.append(f"  next: {self.next_step}")
+        return "\n".join(lines)
+
+
+def _indent(text: str, prefix: str = "  | ") -> str:
+    return "\n".join(prefix + line for line in text.rstrip("\n").split("\n"))
+
+
+def transcript(block: OutputBlock, result: RunResult, host: HostPaths) -> str:
+    """The page text a run stands for: the command line, then what it printed."""
+    body = host.sanitize(result.output).replace("\r\n", "\n").rstrip("\n")
+    return block.command + ("\n" + body if body else "")
+
+
+def check(
+    block: OutputBlock,
+    result: RunResult,
+    host: HostPaths,
+    timeout: float,
+    update_hint: str = UPDATE_HINT,
+) -> Verdict:
+    """Decide whether ``result`` proves ``block``."""
+    name = block.spec.filename
+    if result.missing:
+        return Verdict(
+            block, result, "",
+            f"snippet {name} does not exist",
+            next_step=f"create snippets/{name}, or correct the command line of this block",
+        )
+    if result.unavailable:
+        return Verdict(
+            block, result, "",
+            note=f"{block.location}: not verified here: {block.spec.python} is not installed "
+            f"(the block keeps its text; install {block.spec.python} to check it)",
+        )
+    actual = transcript(block, result, host)
+    captured = "captured output:\n" + (actual.split("\n", 1)[1] if "\n" in actual else "(nothing)")
+    if result.error:
+        return Verdict(block, result, actual, f"could not run {name}: {result.error}", captured)
+    if result.timed_out:
+        return Verdict(
+            block, result, actual,
+            f"{name} ran past its timeout of {timeout:g} s and was killed with every process it started",
+            captured,
+            f"fix snippets/{name}, or give this block a larger ':timeout:' if it is meant to be slow",
+        )
+    if result.returncode != block.returncode:
+        expected = "" if block.returncode == 0 else f" (the block expects {block.returncode})"
+        return Verdict(
+            block, result, actual,
+            f"{name} exited with code {result.returncode}{expected}",
+            captured,
+            f"fix snippets/{name}; if the failure is the lesson, declare ':returncode: {result.returncode}' "
+            f"on the block and run `{update_hint}`",
+        )
+    if result.truncated:
+        return Verdict(
+            block, result, actual, f"{name} printed more than the output limit; the page cannot show it", captured,
+            f"make snippets/{name} print less",
+        )
+    expected_form = normalize(block.text, block.vary)
+    actual_form = normalize(actual, block.vary)
+    if expected_form == actual_form:
+        return Verdict(block, result, actual)
+    diff = "\n".join(
+        difflib.unified_diff(
+            expected_form.split("\n"),
+            actual_form.split("\n"),
+            f"expected ({block.location})",
+            f"actual ({block.spec.command_line})",
+            lineterm="",
+        )
+    )
+    return Verdict(
+        block, result, actual,
+        "output differs from the page",
+        diff,
+        f"if the new output is right, run `{update_hint}`; otherwise fix snippets/{name}",
+    )

@@ -1,0 +1,78 @@
+"""One place for the project's settings: ``[tool.outputcheck]`` in ``pyproject.toml``.
+
+The Sphinx build, pytest and the command line all read it, so they run the same
+snippets with the same cache and timeouts.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import Settings
+from .compare import UPDATE_HINT
+
+DEFAULTS = {
+    "pages": "docs",
+    "snippets": "snippets",
+    "cache": "_build/outputcheck-cache",
+    "timeout": 30.0,
+    "update-hint": UPDATE_HINT,
+}
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the book's parts are, resolved against the project root."""
+
+    root: Path
+    pages: Path
+    snippets: Path
+    cache: Path
+    timeout: float
+    update_hint: str
+
+    def settings(self, *, use_cache: bool = True, python: str = sys.executable) -> Settings:
+        return Settings(
+            snippets_dir=self.snippets,
+            python=python,
+            cache_dir=self.cache if use_cache else None,
+            timeout=self.timeout,
+            update_hint=self.update_hint,
+        )
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` that holds a pyproject.toml (else ``start``)."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").is_file():
+            return folder
+    return start
+
+
+def load(start: Path) -> Project:
+    """Read ``[tool.outputcheck]`` of the project that contains ``start``."""
+    root = find_root(start)
+    table: dict[str, object] = {}
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        with pyproject.open("rb") as handle:
+            table = tomllib.load(handle).get("tool", {}).get("outputcheck", {})
+    unknown = set(table) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(
+            f"{pyproject}: [tool.outputcheck] has unknown key(s) {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(DEFAULTS)}"
+        )
+    values = DEFAULTS | table
+    return Project(
+        root=root,
+        pages=root / str(values["pages"]),
+        snippets=root / str(values["snippets"]),
+        cache=root / str(values["cache"]),
+        timeout=float(values["timeout"]),  # type: ignore[arg-type]
+        update_hint=str(values["update-hint"]),
+    )

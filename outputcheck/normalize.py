@@ -1,0 +1,191 @@
+"""Make two transcripts comparable: declared volatility and host paths.
+
+A page shows one real run.  Another run may print a different loop time, memory
+address or port, or print a group of lines in another order.  A block declares
+exactly which of these may vary; both sides are then rewritten to a canonical form
+before they are compared, and nothing else is relaxed.
+
+Placeholders keep identity: within one transcript the first address seen becomes
+``<address-1>``, every later occurrence of the *same* address becomes ``<address-1>``
+too, and a different one ``<address-2>``.  So "the same object printed twice" is still
+checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: What may vary, by name.  Patterns are deliberately narrow; a block that needs
+#: something else can give its own pattern between slashes: ``:vary: /Task-\d+/``.
+KINDS: dict[str, str] = {
+    "address": r"\b0x[0-9a-fA-F]+\b",
+    "path": r"(?<![\w.])/(?:[\w.@+-]+/)*[\w.@+-]+",
+    "port": r"(?<=[:_ ])\d{4,5}(?![\d.])",
+    "float": r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])",
+    "number": r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])",
+    "item-order": r"",  # not a token: items of a [..] or {..} literal may come in any order
+}
+
+
+@dataclass(frozen=True)
+class VarySpec:
+    """What a block allows to vary."""
+
+    kinds: tuple[str, ...] = ()
+    unordered: tuple[tuple[int, int], ...] = ()  # 1-based inclusive line ranges
+
+    @property
+    def label(self) -> str:
+        parts = list(self.kinds)
+        parts += [f"lines {a}-{b} in any order" for a, b in self.unordered]
+        return ", ".join(parts)
+
+
+def parse_vary(value: str) -> tuple[str, ...]:
+    """``"float, address"`` -> ``("float", "address")``; unknown kinds are a ValueError."""
+    kinds: list[str] = []
+    for raw in _split_items(value):
+        if raw.startswith("/") and raw.endswith("/") and len(raw) > 2:
+            try:
+                re.compile(raw[1:-1])
+            except re.error as exc:
+                raise ValueError(f":vary: pattern {raw} is not a valid regular expression: {exc}") from None
+        elif raw not in KINDS:
+            raise ValueError(
+                f":vary: does not know {raw!r}; use one of {', '.join(KINDS)} "
+                f"or a pattern between slashes such as /Task-\\d+/"
+            )
+        kinds.append(raw)
+    return tuple(kinds)
+
+
+_ITEM = re.compile(r"\s*(/(?:\\.|[^/\\])+/|[^,/]+?)\s*(?:,|$)")
+
+
+def _split_items(value: str) -> list[str]:
+    """Split a comma-separated option; a /pattern/ may itself hold commas."""
+    items: list[str] = []
+    value = value.strip()
+    pos = 0
+    while pos < len(value):
+        m = _ITEM.match(value, pos)
+        if not m:
+            raise ValueError(f"cannot read {value[pos:]!r} (items are separated by commas)")
+        items.append(m.group(1))
+        pos = m.end()
+    return items
+
+
+def parse_unordered(value: str, nlines: int) -> tuple[tuple[int, int], ...]:
+    """``"4-6, 9-10"`` -> ((4, 6), (9, 10)); line 1 is the command line."""
+    ranges = []
+    for item in _split_items(value):
+        m = re.fullmatch(r"(\d+)\s*-\s*(\d+)", item)
+        if not m:
+            raise ValueError(f":unordered: takes line ranges like '4-6', not {item!r}")
+        a, b = int(m.group(1)), int(m.group(2))
+        if not 2 <= a < b <= nlines:
+            raise ValueError(
+                f":unordered: range {a}-{b} must lie within lines 2-{nlines} of the block "
+                f"(line 1 is the command line)"
+            )
+        ranges.append((a, b))
+    return tuple(ranges)
+
+
+def _pattern(kinds: tuple[str, ...]) -> re.Pattern[str] | None:
+    parts = []
+    for i, kind in enumerate(kinds):
+        regex = kind[1:-1] if kind.startswith("/") else KINDS[kind]
+        if regex:
+            parts.append(f"(?P<k{i}>{regex})")
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _kind_name(kind: str) -> str:
+    return "match" if kind.startswith("/") else kind
+
+
+def canonical_lines(text: str) -> list[str]:
+    """Line endings and invisible trailing whitespace do not count; nothing else."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _sort_items(line: str) -> str:
+    def sort_literal(m: re.Match[str]) -> str:
+        items = m.group(2).split(", ")
+        return m.group(1) + ", ".join(sorted(items)) + m.group(3)
+
+    return re.sub(r"([\[{])([^\[\]{}]*)([\]}])", sort_literal, line)
+
+
+def normalize(text: str, vary: VarySpec) -> str:
+    """The canonical form of a transcript under ``vary``; equal forms mean a match."""
+    lines = canonical_lines(text)
+    pattern = _pattern(vary.kinds)
+
+    def blank(line: str) -> str:
+        return pattern.sub("\0", line) if pattern else line
+
+    for a, b in vary.unordered:
+        lines[a - 1 : b] = sorted(lines[a - 1 : b], key=blank)
+    if "item-order" in vary.kinds:
+        lines = [_sort_items(line) for line in lines]
+    if pattern is None:
+        return "\n".join(lines)
+    seen: dict[str, dict[str, int]] = {}
+
+    def placeholder(m: re.Match[str]) -> str:
+        group = m.lastgroup or "k0"
+        kind = _kind_name(vary.kinds[int(group[1:])])
+        table = seen.setdefault(kind, {})
+        number = table.setdefault(m.group(0), len(table) + 1)
+        return f"<{kind}-{number}>"
+
+    return "\n".join(pattern.sub(placeholder, line) for line in lines)
+
+
+@dataclass(frozen=True)
+class HostPaths:
+    """Paths of this machine that must never reach a page.
+
+    A snippet run in ``snippets/`` prints its own absolute path in tracebacks and task
+    reprs; a reader in that folder would see the bare file name, so the snippet folder
+    becomes nothing.  Other machine paths become a neutral marker.
+    """
+
+    replacements: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @classmethod
+    def for_run(cls, snippets_dir: Path, python: str = sys.executable) -> HostPaths:
+        candidates: list[tuple[str, str]] = [(str(snippets_dir.resolve()) + os.sep, "")]
+        candidates.append((str(snippets_dir.resolve().parent) + os.sep, "<project>/"))
+        prefix = Path(python).resolve().parent.parent
+        candidates.append((str(prefix) + os.sep, "<python>/"))
+        for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}:
+            candidates.append((str(Path(p).resolve()) + os.sep, "<python>/"))
+            candidates.append((p.rstrip(os.sep) + os.sep, "<python>/"))
+        candidates.append((tempfile.gettempdir().rstrip(os.sep) + os.sep, "<tmp>/"))
+        home = os.path.expanduser("~")
+        if home not in ("", "/"):
+            candidates.append((home.rstrip(os.sep) + os.sep, "~/"))
+        unique = {src: dst for src, dst in candidates if len(src) > 1}
+        ordered = sorted(unique.items(), key=lambda item: -len(item[0]))
+        return cls(tuple(ordered))
+
+    def sanitize(self, text: str) -> str:
+        for src, dst in self.replacements:
+            text = text.replace(src, dst)
+        return text
+
+    def leaks(self, text: str) -> list[str]:
+        """Host paths found in ``text`` (a page must contain none)."""
+        return [src for src, _ in self.replacements if src in text]

@@ -1,0 +1,50 @@
+"""Kill everything a snippet started.
+
+Each snippet runs as the leader of a new session (``start_new_session=True``), so its
+children and grandchildren share its session id even if they move to another process
+group.  Killing the group catches the usual case; scanning ``/proc`` for the session
+catches the rest on Linux.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+
+def session_members(sid: int) -> list[int]:
+    """Process ids whose session id is ``sid`` (Linux ``/proc``; empty elsewhere)."""
+    members = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return members
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the command name, which is in parentheses and may hold spaces.
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 3 and int(fields[3]) == sid:
+            members.append(int(entry.name))
+    return members
+
+
+def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
+    """Send ``sig`` to every process of the snippet's session; return how many were found."""
+    found = 0
+    try:
+        os.killpg(sid, sig)
+        found += 1
+    except (ProcessLookupError, PermissionError):
+        pass
+    for pid in session_members(sid):
+        try:
+            os.kill(pid, sig)
+            found += 1
+        except (ProcessLookupError, PermissionError):
+            pass
+    return found

@@ -1,0 +1,181 @@
+"""The pytest side: one test item per output block, collected from the snippet it runs.
+
+``pytest snippets`` (or ``pytest snippets/asyncio_gather.py``) finds, for each snippet
+file, the output blocks of the book that run it, and checks them exactly as the Sphinx
+build does: same runner, same cache, same comparison, same report.  All selected
+snippets run at once when collection ends; each item then only compares.
+
+``--update-outputs`` writes drifted output back into the pages instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import update
+from .blocks import OutputBlock
+from .check import Settings, judge, run_blocks, run_sync
+from .compare import Verdict
+from .config import Project, load
+from .pages import BrokenBlock, collect
+from .runner import Batch
+
+
+class _State:
+    """What the plugin knows in one pytest session."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.project: Project = load(config.rootpath)
+        self.update: bool = config.getoption("update_outputs")
+        self.settings: Settings = self.project.settings(use_cache=not config.getoption("no_output_cache"))
+        blocks, self.broken = collect(self.project.pages, self.project.root)
+        self.by_snippet: dict[str, list[OutputBlock]] = defaultdict(list)
+        for block in blocks:
+            self.by_snippet[block.spec.snippet].append(block)
+        self.batch: Batch | None = None
+        self.to_write: list[Verdict] = []
+
+    def orphans(self) -> list[OutputBlock]:
+        """Blocks whose snippet file does not exist (no snippet file collects them)."""
+        return [
+            b for name, blocks in sorted(self.by_snippet.items())
+            if not (self.project.snippets / f"{name}.py").is_file()
+            for b in blocks
+        ]
+
+
+_STATE = pytest.StashKey[_State]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("outputcheck", "output blocks of the book")
+    group.addoption(
+        "--update-outputs",
+        action="store_true",
+        default=False,
+        help="rewrite drifted output blocks in the pages with the captured output",
+    )
+    group.addoption(
+        "--no-output-cache",
+        action="store_true",
+        default=False,
+        help="run every snippet even when a cached run exists",
+    )
+
+
+def _state(config: pytest.Config) -> _State:
+    if _STATE not in config.stash:
+        config.stash[_STATE] = _State(config)
+    return config.stash[_STATE]
+
+
+class OutputMismatch(Exception):
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(verdict.problem)
+        self.verdict = verdict
+
+
+class BrokenBlockError(Exception):
+    pass
+
+
+class OutputItem(pytest.Item):
+    """One output block of one page."""
+
+    def __init__(self, *, block: OutputBlock, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.block = block
+
+    def runtest(self) -> None:
+        state = _state(self.config)
+        if state.batch is None or self.block.spec not in state.batch.results:
+            state.batch = run_sync(run_blocks([self.block], state.settings))
+        (verdict,) = judge([self.block], state.batch, state.settings)
+        if verdict.note:
+            pytest.skip(verdict.note)
+        if verdict.ok:
+            return
+        if state.update and verdict.updatable:
+            state.to_write.append(verdict)
+            return
+        raise OutputMismatch(verdict)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, OutputMismatch):
+            return excinfo.value.verdict.report()
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"{self.block.location} [{self.block.spec.command_line}]"
+
+
+class BrokenItem(pytest.Item):
+    """A block that cannot be checked as written (bad command line, bad option)."""
+
+    def __init__(self, *, broken: BrokenBlock, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.broken = broken
+
+    def runtest(self) -> None:
+        raise BrokenBlockError(f"{self.broken.location}: {self.broken.message}")
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        return str(excinfo.value)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, self.broken.location
+
+
+class SnippetFile(pytest.File):
+    """A snippet; its items are the blocks that run it."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        state = _state(self.config)
+        name = self.path.stem
+        if name == "__init__":
+            # Blocks that no snippet file can collect: broken ones, or a missing snippet.
+            for broken in state.broken:
+                yield BrokenItem.from_parent(self, name=str(broken.location), broken=broken)
+            for block in state.orphans():
+                yield OutputItem.from_parent(self, name=f"{block.location}[{block.spec.snippet}]", block=block)
+            return
+        for block in state.by_snippet.get(name, []):
+            yield OutputItem.from_parent(self, name=str(block.location), block=block)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    state = _state(parent.config)
+    if file_path.suffix != ".py" or file_path.parent.resolve() != state.project.snippets.resolve():
+        return None
+    if file_path.stem in state.by_snippet or file_path.name == "__init__.py":
+        return SnippetFile.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Run every selected snippet at once, before the items compare one by one."""
+    blocks = [item.block for item in session.items if isinstance(item, OutputItem)]
+    if not blocks:
+        return
+    state = _state(session.config)
+    state.batch = run_sync(run_blocks(blocks, state.settings))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    state = session.config.stash.get(_STATE, None)
+    if state and state.to_write:
+        update.apply(state.to_write, state.project.root)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    state = terminalreporter.config.stash.get(_STATE, None)
+    if not state or state.batch is None:
+        return
+    terminalreporter.write_line(f"outputcheck: {state.batch.summary()}")
+    for verdict in state.to_write:
+        terminalreporter.write_line(f"outputcheck: updated {verdict.block.location} [{verdict.block.spec.command_line}]")

@@ -1,0 +1,224 @@
+"""Run snippets the way a reader would, many at once, and capture what they print.
+
+A reader types ``python3 name.py`` in the ``snippets/`` folder and sees stdout and
+stderr interleaved on one terminal.  To reproduce exactly that, each run gets one
+pipe for both streams, unbuffered output, and an environment that is the same on
+every machine (nothing inherited from the builder, so no secret can leak into a page).
+
+Runs are independent subprocesses driven by asyncio: a book about asyncio checks its
+listings with asyncio.  They start longest first, a few at a time, because on a small
+machine starting every interpreter at once costs more than the slowest listing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shlex
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import processes
+
+#: Output beyond this many bytes is drained and dropped, so a runaway snippet cannot
+#: exhaust memory; the result says it was truncated.
+MAX_OUTPUT_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, order=True)
+class RunSpec:
+    """One way of running one snippet: what a reader types after ``$``."""
+
+    snippet: str
+    args: tuple[str, ...] = ()
+    python: str = "python3"  # as typed by the reader: python3, or python3.N for one version
+    warnings: str = "error"  # "error": DeprecationWarning fails the run; "default": Python's own filters
+
+    @property
+    def filename(self) -> str:
+        return f"{self.snippet}.py"
+
+    @property
+    def command_line(self) -> str:
+        """The command as printed on the page (``python3 name.py args``)."""
+        return shlex.join([self.python, self.filename, *self.args])
+
+
+@dataclass
+class RunResult:
+    """What one run printed and how it ended."""
+
+    spec: RunSpec
+    output: str
+    returncode: int | None
+    duration: float
+    timed_out: bool = False
+    truncated: bool = False
+    missing: bool = False
+    unavailable: bool = False  # the interpreter the block asks for is not installed here
+    cached: bool = False
+    error: str = ""
+    python: str = ""  # the interpreter that ran it
+
+    @property
+    def completed(self) -> bool:
+        """True when the process ran to its own end (any exit code)."""
+        return not (self.timed_out or self.missing or self.unavailable or self.error)
+
+
+def snippet_environment(
+    python: str, extra: dict[str, str] | None = None, warnings: str = "error"
+) -> dict[str, str]:
+    """The complete, fixed environment of a snippet run.
+
+    Only what Python needs: a PATH that finds the interpreter first, a UTF-8 locale, a
+    fixed hash seed (so set and dict order of strings is reproducible), unbuffered
+    output (so stdout and stderr interleave as written), and DeprecationWarning as an
+    error (so a listing that relies on a deprecated API fails the build, not the reader).
+    """
+    bindir = str(Path(python).parent)
+    env = {
+        "PATH": os.pathsep.join([bindir, "/usr/local/bin", "/usr/bin", "/bin"]),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "TZ": "UTC",
+        "PYTHONHASHSEED": "0",
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONUTF8": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    if warnings == "error":
+        env["PYTHONWARNINGS"] = "error::DeprecationWarning"
+    if extra:
+        env.update(extra)
+    return env
+
+
+async def run_snippet(
+    spec: RunSpec,
+    *,
+    snippets_dir: Path,
+    python: str = sys.executable,
+    timeout: float = 30.0,
+    env: dict[str, str] | None = None,
+    max_output: int = MAX_OUTPUT_BYTES,
+) -> RunResult:
+    """Run one snippet in its own process group and return what it printed.
+
+    Whatever happens (exit, timeout, cancellation), every process the snippet started
+    is killed before this returns: no process outlives a build or a test.
+    """
+    script = snippets_dir / spec.filename
+    if not script.is_file():
+        return RunResult(spec, "", None, 0.0, missing=True)
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        python,
+        spec.filename,
+        *spec.args,
+        cwd=snippets_dir,
+        env=env if env is not None else snippet_environment(python),
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        start_new_session=True,
+    )
+    assert proc.stdout is not None
+    reader = asyncio.ensure_future(_read_capped(proc.stdout, max_output))
+    timed_out = False
+    try:
+        try:
+            await asyncio.wait_for(proc.wait(), timeout)
+        except asyncio.TimeoutError:
+            timed_out = True
+    finally:
+        # The main process has ended or run out of time: whatever it left behind
+        # (children, grandchildren holding the pipe) goes with it.
+        processes.kill_session(proc.pid)
+        if proc.returncode is None:
+            await proc.wait()
+    try:
+        data, truncated = await asyncio.wait_for(reader, 5.0)
+    except asyncio.TimeoutError:  # a process outside the session still holds the pipe
+        reader.cancel()
+        data, truncated = b"", True
+    duration = time.monotonic() - started
+    return RunResult(
+        spec,
+        data.decode("utf-8", errors="backslashreplace"),
+        None if timed_out else proc.returncode,
+        duration,
+        timed_out=timed_out,
+        truncated=truncated,
+        python=python,
+    )
+
+
+async def _read_capped(stream: asyncio.StreamReader, limit: int) -> tuple[bytes, bool]:
+    """Read to end of stream; keep the first ``limit`` bytes, drop (but drain) the rest."""
+    kept = bytearray()
+    truncated = False
+    while chunk := await stream.read(65536):
+        room = limit - len(kept)
+        if room > 0:
+            kept += chunk[:room]
+        if len(chunk) > room:
+            truncated = True
+    return bytes(kept), truncated
+
+
+@dataclass
+class Batch:
+    """Counts of one batch of runs, for progress lines and for tests."""
+
+    ran: int = 0
+    cached: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    results: dict[RunSpec, RunResult] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.results)} snippet runs: {self.ran} ran, {self.cached} cached, "
+            f"{self.failed} failed ({self.seconds:.2f} s)"
+        )
+
+
+async def run_many(
+    specs: Iterable[tuple[RunSpec, float]],
+    run_one: Callable[[RunSpec, float], Awaitable[RunResult]],
+    *,
+    expected_duration: Callable[[RunSpec], float | None],
+    jobs: int | None = None,
+    on_result: Callable[[RunResult], None] | None = None,
+) -> dict[RunSpec, RunResult]:
+    """Run ``(spec, timeout)`` pairs concurrently, at most ``jobs`` at a time.
+
+    The longest runs start first (unknown durations count as longest, since a new or
+    edited snippet might be slow), so the batch ends close to the slowest run.
+    """
+    pending = sorted(
+        specs,
+        key=lambda st: (-(expected_duration(st[0]) or float("inf")), st[0]),
+    )
+    limit = asyncio.Semaphore(jobs or default_jobs())
+    results: dict[RunSpec, RunResult] = {}
+
+    async def guarded(spec: RunSpec, timeout: float) -> None:
+        async with limit:
+            result = await run_one(spec, timeout)
+        results[spec] = result
+        if on_result:
+            on_result(result)
+
+    await asyncio.gather(*(guarded(s, t) for s, t in pending))
+    return results
+
+
+def default_jobs() -> int:
+    """Concurrent runs: listings mostly sleep, so one more than the cores keeps them busy."""
+    return (os.cpu_count() or 1) + 1

@@ -1,0 +1,241 @@
+"""The Sphinx side: ``{listing}`` shows a snippet, ``{output}`` shows and proves its run.
+
+Directives only collect (like ``sphinx.ext.doctest``): ``{listing}`` reads a part of a
+snippet file and records the file as a dependency of the page; ``{output}`` renders the
+transcript written in the page and records the block.  After all pages are read, one
+step runs every distinct command (in parallel, through the shared cache), compares
+each block with its run and reports every mismatch of the build with its page and
+line.  The build then finishes writing, and exits non-zero if anything failed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.directives.code import container_wrapper
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from . import __version__
+from .blocks import BlockError, OutputBlock, make_block
+from .check import Settings, check_blocks
+from .config import load
+from .imports import local_sources
+from .listing import ListingError, excerpt
+
+logger = logging.getLogger(__name__)
+
+
+def _settings(app: Sphinx) -> Settings:
+    """Settings from conf.py, falling back to the project's pyproject.toml."""
+    project = load(Path(app.confdir))
+    c = app.config
+    base = Path(app.confdir)
+    return Settings(
+        snippets_dir=(base / c.outputcheck_snippets) if c.outputcheck_snippets else project.snippets,
+        cache_dir=None if c.outputcheck_cache == "" else (
+            (base / c.outputcheck_cache) if c.outputcheck_cache else project.cache
+        ),
+        timeout=float(c.outputcheck_timeout or project.timeout),
+        update_hint=c.outputcheck_update_hint or project.update_hint,
+        jobs=c.outputcheck_jobs or None,
+    )
+
+
+def _blocks(env: BuildEnvironment) -> dict[str, list[OutputBlock]]:
+    """Blocks per page, kept in the environment so unchanged pages keep theirs."""
+    if not hasattr(env, "outputcheck_blocks"):
+        env.outputcheck_blocks = {}  # type: ignore[attr-defined]
+    return env.outputcheck_blocks  # type: ignore[attr-defined,no-any-return]
+
+
+def _errors(env: BuildEnvironment) -> dict[str, list[tuple[int, str]]]:
+    """Directive errors per page, kept like the blocks: an unchanged broken page fails
+    every build, not only the one that read it."""
+    if not hasattr(env, "outputcheck_errors"):
+        env.outputcheck_errors = {}  # type: ignore[attr-defined]
+    return env.outputcheck_errors  # type: ignore[attr-defined,no-any-return]
+
+
+class SnippetDirective(SphinxDirective):
+    """Shared: find the snippet file and make the page depend on it."""
+
+    def snippet_path(self, name: str) -> Path:
+        settings = _settings(self.env.app)
+        return settings.snippets_dir / f"{name}.py"
+
+    def depend_on(self, script: Path) -> None:
+        for path in local_sources(script):
+            self.env.note_dependency(str(path))
+
+    def record_error(self, message: str) -> None:
+        _errors(self.env).setdefault(self.env.docname, []).append((self.lineno, message))
+
+    def shown_page(self) -> str:
+        path = self.env.doc2path(self.env.docname)
+        return os.path.relpath(path, self.env.app.confdir)
+
+
+class ListingDirective(SnippetDirective):
+    """Show all or part of ``snippets/<name>.py`` with its file name as caption."""
+
+    required_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "pyobject": directives.unchanged_required,
+        "region": directives.unchanged_required,
+        "lines": directives.unchanged_required,
+        "dedent": directives.unchanged,
+        "emphasize-lines": directives.unchanged_required,
+        "caption": directives.unchanged_required,
+        "linenos": directives.flag,
+        "name": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0].removesuffix(".py")
+        script = self.snippet_path(name)
+        self.env.note_dependency(str(script))  # so creating the file later re-reads the page
+        if not script.is_file():
+            return self._error(f"listing: snippet {name}.py not found in {script.parent}; create it or fix the name")
+        self.depend_on(script)
+        dedent_opt = self.options.get("dedent", False)
+        dedent: int | bool | None = False
+        if "dedent" in self.options:
+            dedent = int(dedent_opt) if dedent_opt else True
+        try:
+            part = excerpt(
+                script,
+                pyobject=self.options.get("pyobject"),
+                region=self.options.get("region"),
+                lines=self.options.get("lines"),
+                dedent=dedent,
+            )
+        except (ListingError, SyntaxError, ValueError) as exc:
+            return self._error(f"listing {name}.py: {exc}")
+        node = nodes.literal_block(part.text, part.text, source=str(script))
+        node["language"] = "python"
+        node["classes"].append("listing")
+        highlight: dict[str, Any] = {}
+        if "emphasize-lines" in self.options:
+            from sphinx.util import parselinenos
+
+            count = part.text.count("\n") + 1
+            try:
+                highlight["hl_lines"] = [i + 1 for i in parselinenos(self.options["emphasize-lines"], count)]
+            except ValueError as exc:
+                return self._error(f"listing {name}.py: :emphasize-lines: {exc}")
+        if "linenos" in self.options:
+            if not part.contiguous:
+                return self._error(f"listing {name}.py: :linenos: needs a selection without region markers inside")
+            node["linenos"] = True
+            highlight["linenostart"] = part.first_line
+        node["highlight_args"] = highlight
+        self.set_source_info(node)
+        caption = self.options.get("caption", f"{name}.py")
+        wrapped = container_wrapper(self, node, caption)
+        wrapped["classes"].append("listing-container")
+        self.add_name(wrapped)
+        return [wrapped]
+
+    def _error(self, message: str) -> list[nodes.Node]:
+        self.record_error(message)
+        return []
+
+
+class OutputDirective(SnippetDirective):
+    """The transcript of a run, as the reader sees it; checked after reading."""
+
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {
+        "vary": directives.unchanged,
+        "unordered": directives.unchanged,
+        "returncode": directives.unchanged,
+        "timeout": directives.unchanged,
+        "warnings": directives.unchanged,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        text = "\n".join(self.content)
+        try:
+            block = make_block(Path(self.shown_page()), self.lineno, text, dict(self.options))
+        except (BlockError, ValueError) as exc:
+            self.record_error(f"output block: {exc}")
+        else:
+            script = self.snippet_path(block.spec.snippet)
+            self.env.note_dependency(str(script))
+            self.depend_on(script)
+            _blocks(self.env).setdefault(self.env.docname, []).append(block)
+        node = nodes.literal_block(text, text)
+        node["language"] = "console"
+        node["classes"].append("output")
+        self.set_source_info(node)
+        return [node]
+
+
+def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _blocks(env).pop(docname, None)
+    _errors(env).pop(docname, None)
+
+
+def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for table in (_blocks, _errors):
+        mine, theirs = table(env), table(other)
+        for docname in docnames & set(theirs):
+            mine[docname] = theirs[docname]  # type: ignore[index]
+
+
+def verify(app: Sphinx, env: BuildEnvironment) -> None:
+    """Run and compare every block of the book (the cache keeps this cheap)."""
+    blocks = [b for docname in sorted(_blocks(env)) for b in _blocks(env)[docname]]
+    errors = [(d, line, msg) for d in sorted(_errors(env)) for line, msg in _errors(env)[d]]
+    for docname, line, message in errors:
+        logger.error(message, location=(docname, line), type="outputcheck", subtype="directive")
+    app._outputcheck_failures = len(errors)  # type: ignore[attr-defined]
+    if not blocks:
+        return
+    settings = _settings(app)
+    verdicts, batch = check_blocks(blocks, settings)
+    failed = [v for v in verdicts if not v.ok]
+    for verdict in verdicts:
+        if verdict.note:
+            logger.info(f"outputcheck: {verdict.note}")
+    for verdict in failed:
+        logger.error(verdict.report(), type="outputcheck", subtype="mismatch")
+    app._outputcheck_failures += len(failed)  # type: ignore[attr-defined]
+    logger.info(
+        f"outputcheck: {len(blocks)} output blocks, {batch.summary()}; "
+        f"{sum(v.verified for v in verdicts)} verified, {len(failed)} failed"
+        + (" (nothing ran: every result came from the cache)" if batch.ran == 0 else "")
+    )
+
+
+def finish(app: Sphinx, exception: Exception | None) -> None:
+    failures = getattr(app, "_outputcheck_failures", 0)
+    if exception is None and failures:
+        logger.error(
+            f"outputcheck: {failures} listing or output block(s) failed; see the messages above "
+            f"(each names the page and line). The pages were written with their embedded text."
+        )
+        app.statuscode = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("outputcheck_snippets", None, "env", types=[str, type(None)])
+    app.add_config_value("outputcheck_cache", None, "", types=[str, type(None)])
+    app.add_config_value("outputcheck_timeout", None, "", types=[int, float, type(None)])
+    app.add_config_value("outputcheck_update_hint", None, "", types=[str, type(None)])
+    app.add_config_value("outputcheck_jobs", None, "", types=[int, type(None)])
+    app.add_directive("listing", ListingDirective)
+    app.add_directive("output", OutputDirective)
+    app.connect("env-purge-doc", purge)
+    app.connect("env-merge-info", merge)
+    app.connect("env-updated", verify)
+    app.connect("build-finished", finish)
+    return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

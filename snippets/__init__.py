@@ -1,0 +1,1 @@
+"""Tested code listings for chapter 10.5 (asyncio)."""
