@@ -32,6 +32,11 @@ from .listing import ListingError, excerpt
 logger = logging.getLogger(__name__)
 
 
+#: Settings of each running build, by environment (the environment itself is pickled,
+#: settings are read fresh from conf.py and pyproject.toml every build).
+_ACTIVE: dict[int, tuple[Settings, Path]] = {}
+
+
 def _settings(app: Sphinx) -> Settings:
     """Settings from conf.py, falling back to the project's pyproject.toml."""
     project = load(Path(app.confdir))
@@ -67,7 +72,7 @@ class SnippetDirective(SphinxDirective):
     """Shared: find the snippet file and make the page depend on it."""
 
     def snippet_path(self, name: str) -> Path:
-        settings = _settings(self.env.app)
+        settings, _ = _ACTIVE[id(self.env)]
         return settings.snippets_dir / f"{name}.py"
 
     def depend_on(self, script: Path) -> None:
@@ -79,7 +84,8 @@ class SnippetDirective(SphinxDirective):
 
     def shown_page(self) -> str:
         path = self.env.doc2path(self.env.docname)
-        return os.path.relpath(path, self.env.app.confdir)
+        _, confdir = _ACTIVE[id(self.env)]
+        return os.path.relpath(path, confdir)
 
 
 class ListingDirective(SnippetDirective):
@@ -200,7 +206,7 @@ def verify(app: Sphinx, env: BuildEnvironment) -> None:
     app._outputcheck_failures = len(errors)  # type: ignore[attr-defined]
     if not blocks:
         return
-    settings = _settings(app)
+    settings, _ = _ACTIVE[id(env)]
     verdicts, batch = check_blocks(blocks, settings)
     failed = [v for v in verdicts if not v.ok]
     for verdict in verdicts:
@@ -218,12 +224,17 @@ def verify(app: Sphinx, env: BuildEnvironment) -> None:
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
     failures = getattr(app, "_outputcheck_failures", 0)
+    _ACTIVE.pop(id(app.env), None)
     if exception is None and failures:
         logger.error(
             f"outputcheck: {failures} listing or output block(s) failed; see the messages above "
             f"(each names the page and line). The pages were written with their embedded text."
         )
         app.statuscode = 1
+
+
+def activate(app: Sphinx) -> None:
+    _ACTIVE[id(app.env)] = (_settings(app), Path(app.confdir))
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -234,6 +245,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("outputcheck_jobs", None, "", types=[int, type(None)])
     app.add_directive("listing", ListingDirective)
     app.add_directive("output", OutputDirective)
+    app.connect("builder-inited", activate)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-updated", verify)
