@@ -28,8 +28,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Sphinx's own environment is not safe for two builds of one output folder at once, so
+# builds of this checkout take turns (flock); the run cache itself is shared safely.
+LOCK        := flock $(BUILDDIR)/.build.lock
+
 html: $(STAMP)
-	$(BIN)/sphinx-build -b html -c . -d $(BUILDDIR)/doctrees/ko $(SPHINXOPTS) docs $(BUILDDIR)/html/ko
+	@mkdir -p $(BUILDDIR)
+	$(LOCK) $(BIN)/sphinx-build -b html -c . -d $(BUILDDIR)/doctrees/ko $(SPHINXOPTS) docs $(BUILDDIR)/html/ko
 
 livehtml: $(STAMP)
 	$(BIN)/sphinx-autobuild -b html -c . -d $(BUILDDIR)/doctrees/ko --keep-going \

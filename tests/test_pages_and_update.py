@@ -119,3 +119,22 @@ def test_an_interrupted_write_leaves_the_old_page(book: Book, monkeypatch: pytes
         update.apply(verdicts, project.root)
     assert page.read_bytes() == before
     assert [p.name for p in page.parent.iterdir() if p.name.startswith(".page.md")] == []
+
+
+def test_builds_and_checks_at_the_same_time_share_the_cache_safely(book: Book) -> None:
+    for i in range(6):
+        book.snippet(f"s{i}", f'import time\ntime.sleep(0.2)\nprint("snippet {i}")\n')
+        book.page(f"p{i}", f"# P{i}\n\n```{{output}}\n$ python3 s{i}.py\nsnippet {i}\n```\n")
+    commands = [
+        [sys.executable, "-m", "outputcheck", "check", "--project", str(book.root)],
+        [sys.executable, "-m", "outputcheck", "check", "--project", str(book.root)],
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(book.root), str(book.root / "_build" / "a")],
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(book.root), str(book.root / "_build" / "b")],
+    ]
+    procs = [subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for c in commands]
+    outputs = [p.communicate(timeout=120)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
+    entries = [p for p in (book.root / "_cache").rglob("*.json") if p.name != "durations.json"]
+    assert len(entries) == 6
+    again = run_cli(book.root, "check")
+    assert "0 ran, 6 cached" in again.stdout
