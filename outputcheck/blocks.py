@@ -23,7 +23,7 @@ from .normalize import VarySpec, parse_unordered, parse_vary
 from .runner import RunSpec
 
 PROMPT = "$ "
-OPTION_NAMES = ("vary", "unordered", "returncode", "timeout", "warnings")
+OPTION_NAMES = ("vary", "unordered", "returncode", "timeout", "warnings", "server", "client")
 
 
 class BlockError(ValueError):
@@ -41,6 +41,7 @@ class OutputBlock:
     vary: VarySpec = field(default_factory=VarySpec)
     returncode: int = 0
     timeout: float | None = None  # None: the configured default
+    role: str = "main"  # "server": the block shows the server's terminal of a client run
 
     @property
     def location(self) -> str:
@@ -49,6 +50,11 @@ class OutputBlock:
     @property
     def command(self) -> str:
         return self.text.split("\n", 1)[0]
+
+    @property
+    def shown_snippet(self) -> str:
+        """The snippet whose terminal this block shows."""
+        return self.spec.server if self.role == "server" else self.spec.snippet
 
 
 def parse_command(first_line: str) -> RunSpec:
@@ -94,7 +100,19 @@ def make_block(page: Path, line: int, content: str, options: dict[str, str]) -> 
             f":warnings: is 'error' (DeprecationWarning fails the run, the default) or 'default' "
             f"(Python's own filters, for a historical listing); not {warnings!r}"
         )
-    spec = RunSpec(spec.snippet, spec.args, spec.python, warnings)
+    role = "main"
+    server, client = _snippet_option(options, "server"), _snippet_option(options, "client")
+    if server and client:
+        raise BlockError("a block shows one terminal: give :server: (on the client's block) or :client: (on the server's)")
+    if server:
+        spec = RunSpec(spec.snippet, spec.args, spec.python, warnings, server=server)
+    elif client:
+        if spec.args:
+            raise BlockError("a server's command line takes no arguments here")
+        spec = RunSpec(client, (), spec.python, warnings, server=spec.snippet)
+        role = "server"
+    else:
+        spec = RunSpec(spec.snippet, spec.args, spec.python, warnings)
     try:
         returncode = int(options.get("returncode", "0") or "0")
     except ValueError:
@@ -112,4 +130,11 @@ def make_block(page: Path, line: int, content: str, options: dict[str, str]) -> 
         kinds=parse_vary(options.get("vary", "")),
         unordered=parse_unordered(options.get("unordered", ""), nlines),
     )
-    return OutputBlock(page, line, text, spec, vary, returncode, timeout)
+    return OutputBlock(page, line, text, spec, vary, returncode, timeout, role)
+
+
+def _snippet_option(options: dict[str, str], name: str) -> str:
+    value = (options.get(name) or "").strip().removesuffix(".py")
+    if name in options and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", value):
+        raise BlockError(f":{name}: names a snippet (a file in snippets/), not {options[name]!r}")
+    return value

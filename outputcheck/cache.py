@@ -40,14 +40,17 @@ class ResultCache:
         self.damaged: list[Path] = []
 
     def key(self, spec: RunSpec, snippets_dir: Path, python: str, env: dict[str, str]) -> str:
-        script = snippets_dir / spec.filename
+        scripts = [snippets_dir / spec.filename]
+        if spec.server:
+            scripts.append(snippets_dir / f"{spec.server}.py")
         files = {
             str(path.relative_to(snippets_dir)): _digest(path.read_bytes())
+            for script in scripts
             for path in local_sources(script)
         }
         material = {
             "format": FORMAT,
-            "spec": [spec.snippet, list(spec.args)],
+            "spec": [spec.snippet, list(spec.args), spec.python, spec.warnings, spec.server],
             "files": files,
             "python": interpreters.identity(python),
             "env": env,
@@ -110,7 +113,7 @@ class ResultCache:
             return {}
 
     def record_durations(self, results: list[RunResult]) -> None:
-        fresh = {r.spec.command_line: r.duration for r in results if r.completed and not r.cached}
+        fresh = {r.spec.label: r.duration for r in results if r.completed and not r.cached}
         if not fresh:
             return
         merged = self.durations() | fresh

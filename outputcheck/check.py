@@ -58,7 +58,7 @@ async def run_blocks(
     pythons: dict[RunSpec, str] = {}
     todo: list[tuple[RunSpec, float]] = []
     for spec, timeout in sorted(timeouts.items()):
-        if not (settings.snippets_dir / spec.filename).is_file():
+        if not all((settings.snippets_dir / f"{name}.py").is_file() for name in filter(None, [spec.snippet, spec.server])):
             batch.results[spec] = RunResult(spec, "", None, 0.0, missing=True)
             continue
         python = interpreters.find(spec.python, settings.python)
@@ -96,7 +96,7 @@ async def run_blocks(
     fresh = await run_many(
         todo,
         run_one,
-        expected_duration=lambda spec: durations.get(spec.command_line),
+        expected_duration=lambda spec: durations.get(spec.label),
         jobs=settings.jobs,
         on_result=finished,
     )

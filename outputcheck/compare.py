@@ -49,8 +49,10 @@ class Verdict:
         r = self.result
         how = "did not finish" if r.timed_out else f"exit code {r.returncode}"
         lines = [
-            f"{self.block.location}: {self.problem} [snippet {self.block.spec.snippet}]",
-            f"  command: cd snippets && {self.block.spec.command_line}"
+            f"{self.block.location}: {self.problem} [snippet {self.block.shown_snippet}]",
+            f"  command: cd snippets && {self.block.command.removeprefix('$ ')}"
+            + (f"   (with {self.block.spec.server}.py serving)" if self.block.spec.server and self.block.role == "main" else "")
+            + (f"   (with {self.block.spec.filename} as client)" if self.block.role == "server" else "")
             + ("" if r.missing else f"   ({how}, {r.duration:.2f} s{', from cache' if r.cached else ''})"),
         ]
         if self.block.vary.kinds or self.block.vary.unordered:
@@ -68,7 +70,8 @@ def _indent(text: str, prefix: str = "  | ") -> str:
 
 def transcript(block: OutputBlock, result: RunResult, host: HostPaths) -> str:
     """The page text a run stands for: the command line, then what it printed."""
-    body = host.sanitize(result.output).replace("\r\n", "\n").rstrip("\n")
+    output = result.server_output if block.role == "server" else result.output
+    body = host.sanitize(output).replace("\r\n", "\n").rstrip("\n")
     return block.command + ("\n" + body if body else "")
 
 
@@ -80,12 +83,15 @@ def check(
     update_hint: str = UPDATE_HINT,
 ) -> Verdict:
     """Decide whether ``result`` proves ``block``."""
-    name = block.spec.filename
+    name = f"{block.shown_snippet}.py"
+    returncode = result.server_returncode if block.role == "server" else result.returncode
     if result.missing:
         return Verdict(
             block, result, "",
             f"snippet {name} does not exist",
-            next_step=f"create snippets/{name}, or correct the command line of this block",
+            next_step=f"create snippets/{block.spec.filename}"
+            + (f" and snippets/{block.spec.server}.py" if block.spec.server else "")
+            + ", or correct the block",
         )
     if result.unavailable:
         return Verdict(
@@ -104,13 +110,13 @@ def check(
             captured,
             f"fix snippets/{name}, or give this block a larger ':timeout:' if it is meant to be slow",
         )
-    if result.returncode != block.returncode:
+    if returncode != block.returncode:
         expected = "" if block.returncode == 0 else f" (the block expects {block.returncode})"
         return Verdict(
             block, result, actual,
-            f"{name} exited with code {result.returncode}{expected}",
+            f"{name} exited with code {returncode}{expected}",
             captured,
-            f"fix snippets/{name}; if the failure is the lesson, declare ':returncode: {result.returncode}' "
+            f"fix snippets/{name}; if the failure is the lesson, declare ':returncode: {returncode}' "
             f"on the block and run `{update_hint}`",
         )
     if result.truncated:

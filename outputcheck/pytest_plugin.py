@@ -36,7 +36,7 @@ class _State:
         blocks, self.broken = collect(self.project.pages, self.project.root)
         self.by_snippet: dict[str, list[OutputBlock]] = defaultdict(list)
         for block in blocks:
-            self.by_snippet[block.spec.snippet].append(block)
+            self.by_snippet[block.shown_snippet].append(block)
         self.batch: Batch | None = None
         self.to_write: list[Verdict] = []
 

@@ -36,10 +36,16 @@ class RunSpec:
     args: tuple[str, ...] = ()
     python: str = "python3"  # as typed by the reader: python3, or python3.N for one version
     warnings: str = "error"  # "error": DeprecationWarning fails the run; "default": Python's own filters
+    server: str = ""  # a server snippet started first, listening, and stopped with Ctrl-C after
 
     @property
     def filename(self) -> str:
         return f"{self.snippet}.py"
+
+    @property
+    def label(self) -> str:
+        """A name for this way of running, unique among specs (for timings and logs)."""
+        return self.command_line + (f" (server {self.server}.py)" if self.server else "")
 
     @property
     def command_line(self) -> str:
@@ -62,6 +68,8 @@ class RunResult:
     cached: bool = False
     error: str = ""
     python: str = ""  # the interpreter that ran it
+    server_output: str = ""  # what the server printed, when the run had one
+    server_returncode: int | None = None
 
     @property
     def completed(self) -> bool:
@@ -98,6 +106,52 @@ def snippet_environment(
     return env
 
 
+class Running:
+    """One started snippet: its process (leader of a new session) and its pipe's reader."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, reader: asyncio.Future[tuple[bytes, bool]]) -> None:
+        self.proc = proc
+        self.reader = reader
+
+    @classmethod
+    async def start(
+        cls, python: str, filename: str, args: tuple[str, ...], cwd: Path, env: dict[str, str], max_output: int
+    ) -> Running:
+        proc = await asyncio.create_subprocess_exec(
+            python,
+            filename,
+            *args,
+            cwd=cwd,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,  # one pipe: the order a terminal shows
+            start_new_session=True,
+        )
+        assert proc.stdout is not None
+        return cls(proc, asyncio.ensure_future(_read_capped(proc.stdout, max_output)))
+
+    async def wait(self, timeout: float) -> bool:
+        """Wait for the process to end; True if it ran out of time."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self.proc.wait()), timeout)
+        except asyncio.TimeoutError:
+            return True
+        return False
+
+    async def stop(self) -> tuple[str, bool]:
+        """Kill whatever is left of the session and return (output, truncated)."""
+        processes.kill_session(self.proc.pid)
+        if self.proc.returncode is None:
+            await self.proc.wait()
+        try:
+            data, truncated = await asyncio.wait_for(self.reader, 5.0)
+        except asyncio.TimeoutError:  # a process outside the session still holds the pipe
+            self.reader.cancel()
+            data, truncated = b"", True
+        return data.decode("utf-8", errors="backslashreplace"), truncated
+
+
 async def run_snippet(
     spec: RunSpec,
     *,
@@ -107,51 +161,34 @@ async def run_snippet(
     env: dict[str, str] | None = None,
     max_output: int = MAX_OUTPUT_BYTES,
 ) -> RunResult:
-    """Run one snippet in its own process group and return what it printed.
+    """Run one snippet in its own session and return what it printed.
 
     Whatever happens (exit, timeout, cancellation), every process the snippet started
     is killed before this returns: no process outlives a build or a test.
     """
-    script = snippets_dir / spec.filename
-    if not script.is_file():
+    if spec.server:
+        from .servers import run_with_server  # a client and the server it talks to
+
+        return await run_with_server(
+            spec, snippets_dir=snippets_dir, python=python, timeout=timeout, env=env, max_output=max_output
+        )
+    if not (snippets_dir / spec.filename).is_file():
         return RunResult(spec, "", None, 0.0, missing=True)
     started = time.monotonic()
-    proc = await asyncio.create_subprocess_exec(
-        python,
-        spec.filename,
-        *spec.args,
-        cwd=snippets_dir,
-        env=env if env is not None else snippet_environment(python),
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        start_new_session=True,
-    )
-    assert proc.stdout is not None
-    reader = asyncio.ensure_future(_read_capped(proc.stdout, max_output))
+    env = env if env is not None else snippet_environment(python)
+    running = await Running.start(python, spec.filename, spec.args, snippets_dir, env, max_output)
     timed_out = False
     try:
-        try:
-            await asyncio.wait_for(proc.wait(), timeout)
-        except asyncio.TimeoutError:
-            timed_out = True
+        timed_out = await running.wait(timeout)
     finally:
         # The main process has ended or run out of time: whatever it left behind
         # (children, grandchildren holding the pipe) goes with it.
-        processes.kill_session(proc.pid)
-        if proc.returncode is None:
-            await proc.wait()
-    try:
-        data, truncated = await asyncio.wait_for(reader, 5.0)
-    except asyncio.TimeoutError:  # a process outside the session still holds the pipe
-        reader.cancel()
-        data, truncated = b"", True
-    duration = time.monotonic() - started
+        output, truncated = await running.stop()
     return RunResult(
         spec,
-        data.decode("utf-8", errors="backslashreplace"),
-        None if timed_out else proc.returncode,
-        duration,
+        output,
+        None if timed_out else running.proc.returncode,
+        time.monotonic() - started,
         timed_out=timed_out,
         truncated=truncated,
         python=python,

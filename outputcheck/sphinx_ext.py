@@ -165,6 +165,8 @@ class OutputDirective(SnippetDirective):
         "returncode": directives.unchanged,
         "timeout": directives.unchanged,
         "warnings": directives.unchanged,
+        "server": directives.unchanged,
+        "client": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -174,9 +176,10 @@ class OutputDirective(SnippetDirective):
         except (BlockError, ValueError) as exc:
             self.record_error(f"output block: {exc}")
         else:
-            script = self.snippet_path(block.spec.snippet)
-            self.env.note_dependency(str(script))
-            self.depend_on(script)
+            for name in filter(None, [block.spec.snippet, block.spec.server]):
+                script = self.snippet_path(name)
+                self.env.note_dependency(str(script))
+                self.depend_on(script)
             _blocks(self.env).setdefault(self.env.docname, []).append(block)
         node = nodes.literal_block(text, text)
         node["language"] = "console"

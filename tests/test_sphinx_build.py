@@ -220,3 +220,44 @@ def test_bad_block_is_an_error_at_its_line(book: Book) -> None:
     built = book.build()
     assert built.status == 1
     assert "page.md:5" in built.warnings and "does not know 'colour'" in built.warnings
+
+
+def test_two_terminals_of_one_client_server_run(book: Book) -> None:
+    from test_servers import CLIENT, SERVER
+
+    book.snippet("server", SERVER)
+    book.snippet("client", CLIENT)
+    book.page(
+        "page",
+        """
+        # Two terminals
+
+        ```{output}
+        :client: client
+
+        $ python3 server.py
+        serving on port 10000
+        server got b'ping'
+        interrupted
+        server closed
+        ```
+
+        ```{output}
+        :server: server
+
+        $ python3 client.py
+        connected to port 10000
+        client got b'ping'
+        ```
+        """,
+    )
+    built = book.build()
+    assert built.status == 0, built.warnings
+    assert "2 output blocks, 1 snippet runs: 1 ran" in built.out
+    time.sleep(0.01)
+    book.snippet("server", SERVER.replace('print("interrupted", flush=True)', 'print("stopped", flush=True)'))
+    built = book.build()
+    assert built.reread == ["page"]
+    assert built.status == 1
+    assert "page.md:3: output differs from the page [snippet server]" in built.warnings
+    assert "+stopped" in built.warnings and "(with client.py as client)" in built.warnings

@@ -1,0 +1,138 @@
+"""A client and the server it talks to, run as a reader runs them in two terminals.
+
+The reader starts the server in one terminal, the client in another, and stops the
+server with Ctrl-C.  The build does the same: it starts the server on a free port
+(passed in ``ECHO_PORT``, so parallel builds and test runs never collide), waits until
+the server listens (read from ``/proc/net``, so no probe connection shows in its log),
+runs the client, sends SIGINT to the server and collects both terminals.  The port the
+run used is shown as the port the book uses (10000): it is the exact inverse of the one
+substitution the build made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import signal
+import socket
+import time
+from pathlib import Path
+
+from .runner import RunResult, RunSpec, Running, snippet_environment
+
+PORT_VARIABLE = "ECHO_PORT"
+SHOWN_PORT = 10000
+#: How long a server may take to finish its ``finally`` block after Ctrl-C.
+STOP_GRACE = 5.0
+
+
+def free_port() -> int:
+    """A TCP port free on both loopback addresses ("localhost" may resolve to either)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as v4:
+            v4.bind(("127.0.0.1", 0))
+            port = v4.getsockname()[1]
+            try:
+                with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as v6:
+                    v6.bind(("::1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port on loopback")
+
+
+def listening(port: int) -> bool | None:
+    """Whether some socket listens on ``port`` (None where /proc/net is unavailable)."""
+    seen_table = False
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        seen_table = True
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 3 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                return True
+    return False if seen_table else None
+
+
+async def _until_listening(server: Running, port: int, deadline: float) -> bool:
+    while time.monotonic() < deadline:
+        if server.proc.returncode is not None:
+            return False
+        state = listening(port)
+        if state is None:  # no /proc: give the server a moment, as a reader would
+            await asyncio.sleep(1.0)
+            return server.proc.returncode is None
+        if state:
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
+def _shown(text: str, port: int) -> str:
+    return re.sub(rf"(?<!\d){port}(?!\d)", str(SHOWN_PORT), text)
+
+
+async def run_with_server(
+    spec: RunSpec,
+    *,
+    snippets_dir: Path,
+    python: str,
+    timeout: float,
+    env: dict[str, str] | None,
+    max_output: int,
+) -> RunResult:
+    """Run ``spec`` (the client) against ``spec.server``; both terminals in one result."""
+    server_file = f"{spec.server}.py"
+    if not (snippets_dir / spec.filename).is_file() or not (snippets_dir / server_file).is_file():
+        return RunResult(spec, "", None, 0.0, missing=True)
+    started = time.monotonic()
+    deadline = started + timeout
+    base_env = env if env is not None else snippet_environment(python)
+    for attempt in range(3):
+        port = free_port()
+        run_env = dict(base_env, **{PORT_VARIABLE: str(port)})
+        server = await Running.start(python, server_file, (), snippets_dir, run_env, max_output)
+        try:
+            ready = await _until_listening(server, port, deadline)
+        except BaseException:
+            await server.stop()
+            raise
+        if ready:
+            break
+        out, _ = await server.stop()
+        if "Address already in use" in out and attempt < 2:
+            continue  # another process took the port between our check and the bind
+        timed_out = time.monotonic() >= deadline
+        return RunResult(
+            spec, "", None, time.monotonic() - started,
+            timed_out=timed_out,
+            error="" if timed_out else f"server {server_file} ended before it listened (exit code {server.proc.returncode})",
+            python=python,
+            server_output=_shown(out, port),
+            server_returncode=server.proc.returncode,
+        )
+    try:
+        client = await Running.start(python, spec.filename, spec.args, snippets_dir, run_env, max_output)
+        try:
+            client_timed_out = await client.wait(max(0.0, deadline - time.monotonic()))
+        finally:
+            client_out, client_truncated = await client.stop()
+        if server.proc.returncode is None:
+            server.proc.send_signal(signal.SIGINT)  # Ctrl-C in the server's terminal
+        server_timed_out = await server.wait(min(STOP_GRACE, max(0.1, deadline - time.monotonic())))
+    finally:
+        server_out, server_truncated = await server.stop()
+    return RunResult(
+        spec,
+        _shown(client_out, port),
+        None if client_timed_out else client.proc.returncode,
+        time.monotonic() - started,
+        timed_out=client_timed_out or server_timed_out,
+        truncated=client_truncated or server_truncated,
+        python=python,
+        server_output=_shown(server_out, port),
+        server_returncode=None if server_timed_out else server.proc.returncode,
+    )
