@@ -27,35 +27,38 @@ class EchoClient(asyncio.Protocol):
     def __init__(self, messages, future):
         super().__init__()
         self.messages = messages
+        self.future = future
+        self.received = b""
         self.log = logging.getLogger("EchoClient")
-        self.f = future
 
     def connection_made(self, transport):
         self.transport = transport
         self.address = transport.get_extra_info('peername')
         self.log.debug("connecting to {} port {}".format(*self.address))
-        # 각 부분을 따로 보내는 것을 보여주고자 writelines() 대신 write()를 사용한다.
+        # 메시지는 여러 조각이지만 writelines()로 한 번에 넘긴다.
+        # 조각마다 write()를 부르면 서버가 받는 묶음의 수가 실행마다 달라질 수 있다.
         for msg in self.messages:
-            transport.write(msg)
             self.log.debug(f"sending {msg!r}")
+        transport.writelines(self.messages)
         if transport.can_write_eof():
             transport.write_eof()
 
     def data_received(self, data):
-        self.log.debug(f"received {data!r}")
+        # 에코는 여러 조각으로 나뉘어 도착할 수 있으므로 모아 둔다.
+        self.received += data
 
     def eof_received(self):
-        self.log.debug("received EOF")
-        self.transport.close()
-        if not self.f.done():
-            self.f.set_result(True)
+        self.log.debug(f"received {self.received!r}")
+        self.log.debug('received EOF')
+        # None을 반환하면 transport가 연결을 닫는다.
 
-    def connection_lost(self, exc):
-        self.log.debug("server closed connection")
-        self.transport.close()
-        if not self.f.done():
-            self.f.set_result(True)
-        super().connection_lost(exc)
+    def connection_lost(self, error):
+        if error:
+            self.log.error(f"ERROR: {error}")
+        else:
+            self.log.debug("closing")
+        self.future.set_result(True)
+        super().connection_lost(error)
 
 
 # region main

@@ -53,6 +53,9 @@ log.debug("starting up on {} port {}".format(*SERVER_ADDRESS))
 # region serve
 try:
     event_loop.run_forever()
+except KeyboardInterrupt:
+    # Ctrl-C(SIGINT)로 서버를 멈춘다.
+    pass
 finally:
     log.debug('closing server')
     server.close()
