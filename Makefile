@@ -1,10 +1,11 @@
 # The book's commands.  Every target sets up its own virtualenv (.venv) from
 # pyproject.toml on first use, so a fresh clone needs nothing but python3 and make.
 #
-#   make html            build the book into _build/html/ (fails if any output drifted)
+#   make html            build both editions into _build/html/ (fails if any output or translation drifted)
 #   make livehtml        rebuild and reload in the browser on every edit (docs/ and snippets/)
 #   make update-outputs  write the real output of drifted listings back into the pages
 #   make test            run every test: output blocks (pytest snippets) and the tool's tests
+#   make translations    refresh the English catalogs (docs/locale/en) from the Korean pages
 #   make clean           remove the build, its environment and the run cache
 
 PYTHON      ?= python3
@@ -16,10 +17,10 @@ SPHINXOPTS  ?= --fail-on-warning --keep-going
 PYTEST_ARGS ?=
 PORT        ?= 8000
 
-.PHONY: help venv html livehtml update-outputs test clean
+.PHONY: help venv html livehtml update-outputs test clean gettext translations
 
 help:
-	@sed -n '4,9p' Makefile
+	@sed -n '4,10p' Makefile
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,10 +35,20 @@ LOCK        := flock $(BUILDDIR)/.build.lock
 
 html: $(STAMP)
 	@mkdir -p $(BUILDDIR)
-	$(LOCK) $(BIN)/sphinx-build -b html -c . -d $(BUILDDIR)/doctrees/ko $(SPHINXOPTS) docs $(BUILDDIR)/html/ko
+	$(LOCK) $(BIN)/python -m bilingual.build --builddir $(BUILDDIR) -- $(SPHINXOPTS)
+
+# Message templates of the Korean source (pages and listing comments) ...
+gettext: $(STAMP)
+	@mkdir -p $(BUILDDIR)
+	$(LOCK) $(BIN)/sphinx-build -q -b gettext -c . docs $(BUILDDIR)/gettext
+	$(BIN)/python -m bilingual.comments snippets . $(BUILDDIR)/gettext/snippets.pot
+
+# ... merged into the English catalogs: new text appears untranslated, changed text fuzzy.
+translations: gettext
+	$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l en -w 0
 
 livehtml: $(STAMP)
-	$(BIN)/sphinx-autobuild -b html -c . -d $(BUILDDIR)/doctrees/ko --keep-going \
+	$(BIN)/sphinx-autobuild -b html -c . -d $(BUILDDIR)/doctrees/html/ko --keep-going \
 		--watch snippets --watch outputcheck --watch conf.py \
 		--ignore '*.lock' --port $(PORT) docs $(BUILDDIR)/html/ko
 

@@ -1,6 +1,8 @@
-"""Sphinx configuration of the book (the sources are in docs/, snippets in snippets/).
+"""Sphinx configuration of the book, shared by both editions.
 
-Build with ``make html``; this file is shared by both editions.
+The sources are in docs/ (Korean, the source language), the snippets in snippets/, the
+English edition in gettext catalogs under docs/locale/en/.  ``make html`` builds both;
+one edition alone: ``BOOK_LANGUAGE=en sphinx-build -c . docs _build/html/en``.
 """
 
 import os
@@ -9,15 +11,24 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-project = "asyncio: 비동기적 I/O, 이벤트 루프, 병렬 작업 도구"
+# The edition is chosen before Sphinx reads this file, so titles can follow it.
+language = os.environ.get("BOOK_LANGUAGE", "ko")
+TITLES = {
+    "ko": "asyncio: 비동기적 I/O, 이벤트 루프, 병렬 작업 도구",
+    "en": "asyncio: Asynchronous I/O, Event Loops, and Concurrency Tools",
+}
+if language not in TITLES:
+    raise ValueError(f"BOOK_LANGUAGE must be one of {', '.join(TITLES)}, not {language!r}")
+
+project = TITLES[language]
 author = "asyncio book contributors"
-copyright_year = time.gmtime(int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))).tm_year
-copyright = f"{copyright_year}, {author}"
-language = "ko"
+# Reproducible builds: the year comes from SOURCE_DATE_EPOCH when it is set.
+copyright = f"{time.gmtime(int(os.environ.get('SOURCE_DATE_EPOCH', time.time()))).tm_year}, {author}"
 
 extensions = [
     "myst_parser",
     "outputcheck.sphinx_ext",
+    "bilingual.sphinx_ext",
 ]
 
 source_suffix = {".md": "markdown"}
@@ -27,10 +38,21 @@ exclude_patterns = ["_build", "locale", "**/.*"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 4
 
+# Translations: docs/locale/<lang>/LC_MESSAGES/<page>.po (sphinx-intl workflow).
+locale_dirs = ["locale/"]
+gettext_compact = False
+gettext_uuid = False
+gettext_location = True
+gettext_last_translator = "asyncio book contributors"
+bilingual_source_language = "ko"
+bilingual_editions = {"ko": "한국어", "en": "English"}
+
 # Nothing is fetched at build time.
 intersphinx_mapping: dict = {}
 
-html_theme = "alabaster"
-html_title = "10.5 asyncio"
+html_theme = "furo"
+html_title = {"ko": "10.5 asyncio", "en": "10.5 asyncio"}[language]
 html_static_path: list[str] = []
-pygments_style = "friendly"
+html_last_updated_fmt = None
+html_copy_source = False
+html_show_sourcelink = False

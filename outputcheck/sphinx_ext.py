@@ -146,6 +146,10 @@ class ListingDirective(SnippetDirective):
         self.set_source_info(node)
         caption = self.options.get("caption", f"{name}.py")
         wrapped = container_wrapper(self, node, caption)
+        if "caption" not in self.options:
+            # A file name is the same in every language: nothing for translators to do.
+            for child in wrapped.findall(nodes.caption):
+                child["translatable"] = False
         wrapped["classes"].append("listing-container")
         self.add_name(wrapped)
         return [wrapped]

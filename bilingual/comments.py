@@ -1,0 +1,119 @@
+"""Comments inside listings, in the reader's language, from one tested file.
+
+A snippet is written once, with Korean comments (the source language).  For the
+English edition the comments of each shown listing are looked up in a catalog of their
+own (``snippets.po``, made by ``make gettext`` like the pages' catalogs) and replaced
+at build time.  Code and printed output never change: only comment tokens do, found
+with :mod:`tokenize`, so a ``#`` inside a string is never touched.
+
+A run of full-line comments at the same indentation is one message (a sentence may
+span lines); a comment after code is a message of its own.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+_MARKER = re.compile(r"^#\s*(?:region\b.*|endregion\b.*|!.*|-\*-.*-\*-)\s*$")
+
+
+@dataclass(frozen=True)
+class Comment:
+    """One message: a run of full-line comments, or one comment after code."""
+
+    first: int  # 1-based line of the first comment line
+    last: int
+    column: int
+    text: str  # without '#', lines joined with '\n'
+    full_line: bool
+
+
+def _comment_tokens(source: str) -> list[tokenize.TokenInfo]:
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        # An excerpt that is not a complete program: fall back to whole-line comments.
+        return [
+            tokenize.TokenInfo(tokenize.COMMENT, line.strip(), (i, len(line) - len(line.lstrip())), (i, len(line)), line)
+            for i, line in enumerate(source.split("\n"), start=1)
+            if line.lstrip().startswith("#")
+        ]
+    return [t for t in tokens if t.type == tokenize.COMMENT]
+
+
+def comments(source: str) -> list[Comment]:
+    """The translatable comments of ``source``, in order."""
+    found: list[Comment] = []
+    for token in _comment_tokens(source):
+        if _MARKER.match(token.string):
+            continue
+        row, col = token.start
+        text = token.string[1:].strip()
+        full_line = not token.line[:col].strip()
+        previous = found[-1] if found else None
+        if (
+            full_line
+            and previous
+            and previous.full_line
+            and previous.last == row - 1
+            and previous.column == col
+        ):
+            found[-1] = Comment(previous.first, row, col, previous.text + "\n" + text, True)
+        else:
+            found.append(Comment(row, row, col, text, full_line))
+    return [c for c in found if c.text]
+
+
+def translate(source: str, lookup: Callable[[str], str | None]) -> tuple[str, list[Comment]]:
+    """Replace each comment of ``source`` by its translation; return the text and the
+    comments that had none (they stay in the source language)."""
+    lines = source.split("\n")
+    missing: list[Comment] = []
+    for comment in reversed(comments(source)):
+        translated = lookup(comment.text)
+        if translated is None:
+            missing.append(comment)
+            continue
+        if comment.full_line:
+            indent = lines[comment.first - 1][: comment.column]
+            lines[comment.first - 1 : comment.last] = [
+                f"{indent}# {part}".rstrip() for part in translated.split("\n")
+            ]
+        else:
+            line = lines[comment.first - 1]
+            lines[comment.first - 1] = line[: comment.column] + "# " + " ".join(translated.split("\n"))
+    return "\n".join(lines), list(reversed(missing))
+
+
+def catalog(files: Iterable[Path], root: Path) -> Catalog:
+    """A message template (.pot) of every comment in ``files``."""
+    template = Catalog(project="asyncio book: listing comments", charset="utf-8")
+    for path in sorted(files):
+        source = path.read_text(encoding="utf-8")
+        for comment in comments(source):
+            template.add(comment.text, locations=[(path.relative_to(root).as_posix(), comment.first)])
+    return template
+
+
+def write_template(snippets_dir: Path, root: Path, out: Path) -> int:
+    """Write ``snippets.pot``; return how many messages it holds."""
+    template = catalog(snippets_dir.glob("*.py"), root)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("wb") as handle:
+        write_po(handle, template, width=0, omit_header=False)
+    return len(template)
+
+
+if __name__ == "__main__":
+    import sys
+
+    count = write_template(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+    print(f"{count} listing comments -> {sys.argv[3]}")
