@@ -29,7 +29,13 @@ extensions = [
     "myst_parser",
     "outputcheck.sphinx_ext",
     "bilingual.sphinx_ext",
+    "reader",
+    "sphinx_copybutton",
 ]
+
+# The copy button copies a listing's code, exactly as shown; output blocks have none.
+copybutton_selector = "div.listing div.highlight pre"
+copybutton_exclude = ".linenos, .gp, .go"
 
 source_suffix = {".md": "markdown"}
 root_doc = "index"

@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         print(f"build: {', '.join(failed)} edition(s) failed ({took:.1f} s); see the errors above", file=sys.stderr)
         return 1
-    print(f"build: both editions built in {took:.1f} s; open {args.builddir / args.builder / 'index.html'}")
+    built = args.only or "both editions"
+    print(f"build: {built} built in {took:.1f} s; open {args.builddir / args.builder / 'index.html'}")
     return 0
 
 

@@ -16,15 +16,18 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.directives.code import container_wrapper
+from sphinx.directives.code import container_wrapper  # for a custom :caption:
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
 from .blocks import BlockError, OutputBlock, make_block
+from . import interpreters
 from .check import Settings, check_blocks
+from .compare import Verdict
 from .config import load
 from .imports import local_sources
 from .listing import ListingError, excerpt
@@ -68,8 +71,35 @@ def _errors(env: BuildEnvironment) -> dict[str, list[tuple[int, str]]]:
     return env.outputcheck_errors  # type: ignore[attr-defined,no-any-return]
 
 
+#: Words the tool itself puts on pages, per edition (not page text: no catalog needed).
+LABELS = {
+    "ko": {"download": "내려받기", "run": "실행", "verified": "{versions}에서 확인", "unverified": "이 컴퓨터에서 확인하지 못함"},
+    "en": {"download": "download", "run": "Run", "verified": "verified on {versions}", "unverified": "not verified on this machine"},
+}
+
+
+def label_for(language: str | None, key: str, **values: str) -> str:
+    table = LABELS.get(language or "en", LABELS["en"])
+    return table[key].format(**values)
+
+
+class verified_on(nodes.inline):
+    """Filled after the runs: the Python version(s) an output block was verified on."""
+
+
 class SnippetDirective(SphinxDirective):
     """Shared: find the snippet file and make the page depend on it."""
+
+    def captioned(self, block: nodes.literal_block, title: str, kind: str) -> nodes.container:
+        """A block with a caption that is not translatable (file names, commands)."""
+        container = nodes.container("", literal_block=True, classes=["literal-block-wrapper", kind])
+        caption = nodes.caption(title, "")
+        caption += nodes.Text(title)
+        caption["translatable"] = False
+        self.set_source_info(caption)
+        container += caption
+        container += block
+        return container
 
     def snippet_path(self, name: str) -> Path:
         settings, _ = _ACTIVE[id(self.env)]
@@ -144,15 +174,24 @@ class ListingDirective(SnippetDirective):
             highlight["linenostart"] = part.first_line
         node["highlight_args"] = highlight
         self.set_source_info(node)
-        caption = self.options.get("caption", f"{name}.py")
-        wrapped = container_wrapper(self, node, caption)
-        if "caption" not in self.options:
-            # A file name is the same in every language: nothing for translators to do.
-            for child in wrapped.findall(nodes.caption):
-                child["translatable"] = False
-        wrapped["classes"].append("listing-container")
+        if "caption" in self.options:
+            wrapped = container_wrapper(self, node, self.options["caption"])
+        else:
+            wrapped = self.captioned(node, f"{name}.py", "listing-container")
+        self.add_download(wrapped, script)
         self.add_name(wrapped)
         return [wrapped]
+
+    def add_download(self, container: nodes.Element, script: Path) -> None:
+        """A link that serves the snippet file itself (Sphinx copies it to _downloads/)."""
+        caption = next(iter(container.findall(nodes.caption)))
+        target = os.path.relpath(script, Path(self.env.doc2path(self.env.docname)).parent)
+        label = label_for(self.config.language, "download")
+        link = addnodes.download_reference("", "", reftarget=target, refdoc=self.env.docname, refexplicit=True)
+        link["classes"].append("listing-download")
+        link += nodes.inline(label, label)
+        caption += nodes.Text(" ")
+        caption += link
 
     def _error(self, message: str) -> list[nodes.Node]:
         self.record_error(message)
@@ -189,7 +228,12 @@ class OutputDirective(SnippetDirective):
         node["language"] = "console"
         node["classes"].append("output")
         self.set_source_info(node)
-        return [node]
+        command = text.split("\n", 1)[0].removeprefix("$ ").strip()
+        container = self.captioned(node, f"{label_for(self.config.language, 'run')}: {command}", "output-container")
+        caption = next(iter(container.findall(nodes.caption)))
+        caption += nodes.Text(" ")
+        caption += verified_on("", "", classes=["verified-on"], line=self.lineno)
+        return [container]
 
 
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -204,7 +248,7 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
             mine[docname] = theirs[docname]  # type: ignore[index]
 
 
-def verify(app: Sphinx, env: BuildEnvironment) -> None:
+def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Run and compare every block of the book (the cache keeps this cheap)."""
     blocks = [b for docname in sorted(_blocks(env)) for b in _blocks(env)[docname]]
     errors = [(d, line, msg) for d in sorted(_errors(env)) for line, msg in _errors(env)[d]]
@@ -212,9 +256,10 @@ def verify(app: Sphinx, env: BuildEnvironment) -> None:
         logger.error(message, location=(docname, line), type="outputcheck", subtype="directive")
     app._outputcheck_failures = len(errors)  # type: ignore[attr-defined]
     if not blocks:
-        return
+        return []
     settings, _ = _ACTIVE[id(env)]
     verdicts, batch = check_blocks(blocks, settings)
+    changed = _record_versions(env, verdicts)
     failed = [v for v in verdicts if not v.ok]
     for verdict in verdicts:
         if verdict.note:
@@ -227,6 +272,37 @@ def verify(app: Sphinx, env: BuildEnvironment) -> None:
         f"{sum(v.verified for v in verdicts)} verified, {len(failed)} failed"
         + (" (nothing ran: every result came from the cache)" if batch.ran == 0 else "")
     )
+    return changed
+
+
+def _record_versions(env: BuildEnvironment, verdicts: list[Verdict]) -> list[str]:
+    """Remember on which Python each block was verified; pages whose record changed
+    are written again even if their source did not change."""
+    record: dict[str, dict[int, str]] = {}
+    pages = {b.page: d for d, blocks in _blocks(env).items() for b in blocks}
+    for verdict in verdicts:
+        docname = pages[verdict.block.page]
+        version = ""
+        if verdict.verified:
+            identity = interpreters.identity(verdict.result.python) or ""
+            version = identity.split(" ")[1] if " " in identity else ""
+        record.setdefault(docname, {})[verdict.block.line] = version
+    previous = getattr(env, "outputcheck_versions", {})
+    env.outputcheck_versions = record  # type: ignore[attr-defined]
+    return sorted(d for d in record if previous.get(d) != record[d])
+
+
+def fill_versions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Write the verified Python version into each output block's caption."""
+    versions = getattr(app.env, "outputcheck_versions", {}).get(docname, {})
+    for node in list(doctree.findall(verified_on)):
+        version = versions.get(node["line"], "")
+        if version:
+            text = label_for(app.config.language, "verified", versions=f"Python {version}")
+        else:
+            text = label_for(app.config.language, "unverified")
+            node["classes"].append("unverified")
+        node += nodes.Text(text)
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
@@ -238,6 +314,18 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
             f"(each names the page and line). The pages were written with their embedded text."
         )
         app.statuscode = 1
+
+
+def _visit_inline(self: Any, node: nodes.Element) -> None:
+    self.body.append(self.starttag(node, "span", ""))
+
+
+def _depart_inline(self: Any, node: nodes.Element) -> None:
+    self.body.append("</span>")
+
+
+def _skip(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
 
 
 def activate(app: Sphinx) -> None:
@@ -257,4 +345,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-merge-info", merge)
     app.connect("env-updated", verify)
     app.connect("build-finished", finish)
+    app.connect("doctree-resolved", fill_versions)
+    app.add_node(verified_on, html=(_visit_inline, _depart_inline), epub=(_visit_inline, _depart_inline),
+                 text=(_skip, None), latex=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
     return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}
