@@ -3,6 +3,7 @@
 #
 #   make html            build both editions into _build/html/ (fails if any output or translation drifted)
 #   make livehtml        rebuild and reload in the browser on every edit (docs/ and snippets/)
+#   make epub            an EPUB of each edition in _build/epub/ (checked by epubcheck)
 #   make update-outputs  write the real output of drifted listings back into the pages
 #   make test            run every test: output blocks (pytest snippets) and the tool's tests
 #   make translations    refresh the English catalogs (docs/locale/en) from the Korean pages
@@ -16,11 +17,14 @@ BUILDDIR    ?= _build
 SPHINXOPTS  ?= --fail-on-warning --keep-going
 PYTEST_ARGS ?=
 PORT        ?= 8000
+# Debian's epubcheck is a jar; run it with java where the jar is not directly executable.
+EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java -jar /usr/share/java/epubcheck.jar"; \
+                 elif command -v epubcheck >/dev/null; then echo epubcheck; fi)
 
-.PHONY: help venv html livehtml update-outputs test clean gettext translations
+.PHONY: help venv html epub livehtml update-outputs test clean gettext translations
 
 help:
-	@sed -n '4,10p' Makefile
+	@sed -n '4,11p' Makefile
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,6 +40,14 @@ LOCK        := flock $(BUILDDIR)/.build.lock
 html: $(STAMP)
 	@mkdir -p $(BUILDDIR)
 	$(LOCK) $(BIN)/python -m bilingual.build --builddir $(BUILDDIR) -- $(SPHINXOPTS)
+
+# EPUB of each edition, checked by epubcheck when it is installed.
+epub: $(STAMP)
+	@mkdir -p $(BUILDDIR)
+	$(LOCK) $(BIN)/python -m bilingual.build --builder epub --builddir $(BUILDDIR) -- $(SPHINXOPTS)
+	@if [ -n "$(EPUBCHECK)" ]; then \
+		for f in $(BUILDDIR)/epub/*/*.epub; do echo "epubcheck $$f"; $(EPUBCHECK) -q "$$f" || exit 1; done; \
+	else echo "epubcheck is not installed (apt-get install epubcheck): EPUBs not checked"; fi
 
 # Message templates of the Korean source (pages and listing comments) ...
 gettext: $(STAMP)

@@ -21,6 +21,11 @@ if language not in TITLES:
     raise ValueError(f"BOOK_LANGUAGE must be one of {', '.join(TITLES)}, not {language!r}")
 
 project = TITLES[language]
+version = release = "2026.11"
+epub_basename = f"asyncio-{language}"
+epub_title = project
+epub_language = language
+epub_show_urls = "no"
 author = "asyncio book contributors"
 # Reproducible builds: the year comes from SOURCE_DATE_EPOCH when it is set.
 copyright = f"{time.gmtime(int(os.environ.get('SOURCE_DATE_EPOCH', time.time()))).tm_year}, {author}"

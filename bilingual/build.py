@@ -92,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build: {', '.join(failed)} edition(s) failed ({took:.1f} s); see the errors above", file=sys.stderr)
         return 1
     built = args.only or "both editions"
-    print(f"build: {built} built in {took:.1f} s; open {args.builddir / args.builder / 'index.html'}")
+    where = args.builddir / args.builder / ("index.html" if args.builder == "html" else "")
+    print(f"build: {built} built in {took:.1f} s; see {where}")
     return 0
 
 

@@ -154,7 +154,13 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
 
 
 def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Links to this page in every edition (``../<lang>/<page>.html``)."""
+    """Links to this page in every edition (``../<lang>/<page>.html``).
+
+    Only on the web: an EPUB holds one edition, with nowhere to link to.
+    """
+    if app.builder.name not in ("html", "dirhtml"):
+        context["editions"] = []
+        return
     current = app.config.language or app.config.bilingual_source_language
     up = "../" * (pagename.count("/") + 1)
     editions = []
