@@ -124,7 +124,7 @@ def test_korean_edition_keeps_the_source_and_links_to_the_twin(project: Path) ->
     page = html(project, "ko")
     assert re.search(r'<html[^>]*\blang="ko"', page) and "# 인사를 출력한다." in page
     assert '<a class="edition" lang="en" hreflang="en" href="../en/index.html">English</a>' in page
-    assert '<link rel="alternate" hreflang="en" href="../en/index.html">' in page
+    assert '<link rel="alternate" hreflang="en" href="../en/index.html" />' in page
     english = (build(project, "en"), html(project, "en"))[1]
     assert '<a class="edition" lang="ko" hreflang="ko" href="../ko/index.html">한국어</a>' in english
 
