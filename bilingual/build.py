@@ -1,21 +1,34 @@
 """Build both editions and the root page that sends a visitor to one of them.
 
-``make html`` runs this.  The Korean edition is built first: it runs the snippets (or
-takes them from the cache); the English edition then finds every run in the cache, so
-each snippet runs once for both.  Both builds always run, so one command reports every
-problem of either edition, and the exit status is non-zero if either failed.
+``make html`` runs this.  Three things happen at once:
+
+- the snippets of every output block start running right away (found by the page
+  scanner, longest first, results into the shared cache);
+- the Korean and the English edition are built by two Sphinx processes side by side.
+
+When a build reaches its check, it finds each run in the cache, or waits for the one
+under way: a per-run lock in the cache makes every snippet run once for both editions.
+So a clean build takes about as long as the slower of (the slowest snippet, the Sphinx
+builds), not their sum.  Each edition's messages are printed together when it ends,
+and the exit status is non-zero if either edition failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 from outputcheck.cache import write_atomic
+from outputcheck.check import run_blocks
+from outputcheck.config import load
+from outputcheck.pages import collect
+from outputcheck.runner import RunResult
 
 EDITIONS = {"ko": "한국어", "en": "English"}
 
@@ -57,9 +70,8 @@ ROOT_PAGE = """<!DOCTYPE html>
 """
 
 
-def build_edition(language: str, root: Path, builddir: Path, options: list[str], builder: str = "html") -> int:
-    env = dict(os.environ, BOOK_LANGUAGE=language)
-    command = [
+def sphinx_command(language: str, root: Path, builddir: Path, options: list[str], builder: str) -> list[str]:
+    return [
         sys.executable, "-m", "sphinx",
         "-b", builder,
         "-c", str(root),
@@ -68,8 +80,24 @@ def build_edition(language: str, root: Path, builddir: Path, options: list[str],
         str(root / "docs"),
         str(builddir / builder / language),
     ]
-    print(f"== {EDITIONS[language]} ({language}): {' '.join(command[2:])}", flush=True)
-    return subprocess.run(command, env=env).returncode
+
+
+def prefetch(root: Path) -> threading.Thread:
+    """Start every snippet run now, in the background, into the shared cache."""
+    project = load(root)
+
+    def progress(result: RunResult) -> None:
+        if not result.cached:
+            how = "timed out" if result.timed_out else f"exit {result.returncode}"
+            print(f"outputcheck: ran {result.spec.label} ({how}, {result.duration:.2f} s)", flush=True)
+
+    def work() -> None:
+        blocks, _ = collect(project.pages, project.root)  # broken blocks: the builds report them
+        asyncio.run(run_blocks(blocks, project.settings(), on_result=progress))
+
+    thread = threading.Thread(target=work, name="prefetch", daemon=True)
+    thread.start()
+    return thread
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,14 +105,41 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--builddir", type=Path, default=Path("_build"))
     parser.add_argument("--builder", default="html")
     parser.add_argument("--only", choices=sorted(EDITIONS), help="build one edition")
+    parser.add_argument("--serial", action="store_true", help="one edition after the other, no prefetch")
     parser.add_argument("sphinx_options", nargs="*", help="passed to sphinx-build (after --)")
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
     started = time.monotonic()
+    languages = [args.only] if args.only else list(EDITIONS)
+    executing = not any(o.replace(" ", "") in ("outputcheck_execute=0", "outputcheck_execute=False") for o in args.sphinx_options)
+    fetcher = prefetch(root) if executing and not args.serial else None
+
     failed = []
-    for language in [args.only] if args.only else list(EDITIONS):
-        if build_edition(language, root, args.builddir, args.sphinx_options, args.builder) != 0:
-            failed.append(language)
+    if args.serial:
+        for language in languages:
+            command = sphinx_command(language, root, args.builddir, args.sphinx_options, args.builder)
+            print(f"== {EDITIONS[language]} ({language})", flush=True)
+            if subprocess.run(command, env=dict(os.environ, BOOK_LANGUAGE=language)).returncode != 0:
+                failed.append(language)
+    else:
+        running = {
+            language: subprocess.Popen(
+                sphinx_command(language, root, args.builddir, args.sphinx_options, args.builder),
+                env=dict(os.environ, BOOK_LANGUAGE=language),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for language in languages
+        }
+        for language, proc in running.items():
+            output, _ = proc.communicate()
+            print(f"== {EDITIONS[language]} ({language})", flush=True)
+            print(output, end="", flush=True)
+            if proc.returncode != 0:
+                failed.append(language)
+    if fetcher:
+        fetcher.join()
     if args.builder == "html":
         write_atomic(args.builddir / "html" / "index.html", ROOT_PAGE.encode("utf-8"))
     took = time.monotonic() - started

@@ -13,13 +13,19 @@ does not match, is ignored and the snippet runs again: never a false pass.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import os
 import stat
 import tempfile
+import time
+from collections.abc import AsyncIterator
 from dataclasses import asdict
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from . import interpreters
 from .imports import local_sources
@@ -99,6 +105,31 @@ class ResultCache:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(entry, ensure_ascii=False, indent=1).encode())
+
+    @contextlib.asynccontextmanager
+    async def claim(self, key: str, wait: float) -> AsyncIterator[bool]:
+        """Hold the run of ``key`` for this process; wait (up to ``wait`` s) while
+        another holds it.  Yields whether the claim was obtained (after ``wait`` the
+        caller runs anyway: never a hang, at worst a second run)."""
+        locks = self.folder / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(locks / f"{key}.lock"))
+        deadline = time.monotonic() + wait
+        obtained = False
+        while True:
+            try:
+                lock.acquire(timeout=0)
+                obtained = True
+                break
+            except Timeout:
+                if time.monotonic() >= deadline:
+                    break
+                await asyncio.sleep(0.02)
+        try:
+            yield obtained
+        finally:
+            if obtained:
+                lock.release()
 
     # -- how long each snippet took last time, to start the longest first -----------
 

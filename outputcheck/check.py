@@ -7,6 +7,7 @@ update command, so all three see the same runs and the same verdicts.
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import sys
 import threading
@@ -77,7 +78,12 @@ async def run_blocks(
         todo.append((spec, timeout))
     durations = cache.durations() if cache else {}
 
-    async def run_one(spec: RunSpec, timeout: float) -> RunResult:
+    def expected(spec: RunSpec) -> float | None:
+        if spec.label in durations:
+            return durations[spec.label]
+        return estimate_duration(settings.snippets_dir / spec.filename)
+
+    async def execute(spec: RunSpec, timeout: float) -> RunResult:
         python = pythons[spec]
         return await run_snippet(
             spec,
@@ -87,26 +93,55 @@ async def run_blocks(
             env=snippet_environment(python, settings.extra_env, spec.warnings),
         )
 
+    async def run_one(spec: RunSpec, timeout: float) -> RunResult:
+        if not cache:
+            return await execute(spec, timeout)
+        # One run per key across processes: the other edition's build, a test run or
+        # the prefetcher may be running this very snippet; wait for it and reuse it.
+        async with cache.claim(keys[spec], wait=timeout + 10):
+            hit = cache.get(keys[spec], spec)
+            if hit is not None:
+                return hit
+            result = await execute(spec, timeout)
+            cache.put(keys[spec], result)
+            return result
+
     def finished(result: RunResult) -> None:
-        if cache and result.spec in keys:
-            cache.put(keys[result.spec], result)
         if on_result:
             on_result(result)
 
     fresh = await run_many(
         todo,
         run_one,
-        expected_duration=lambda spec: durations.get(spec.label),
+        expected_duration=expected,
         jobs=settings.jobs,
         on_result=finished,
     )
     batch.results.update(fresh)
-    batch.ran = len(fresh)
+    batch.ran = sum(1 for r in fresh.values() if not r.cached)
+    batch.cached += len(fresh) - batch.ran
     if cache:
         cache.record_durations(list(fresh.values()))
     batch.failed = sum(1 for r in batch.results.values() if not (r.completed or r.unavailable))
     batch.seconds = time.monotonic() - started
     return batch
+
+
+def estimate_duration(script: Path) -> float | None:
+    """A first guess of how long a snippet runs, before it ever ran here: the seconds it
+    asks to sleep or wait for.  Only used to start long runs first."""
+    try:
+        tree = ast.parse(script.read_bytes())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    total = 0.0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "attr", getattr(node.func, "id", ""))
+            values = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "timeout")]
+            if name in ("sleep", "wait_for", "wait") or any(k.arg == "timeout" for k in node.keywords):
+                total += sum(v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, (int, float)))
+    return total or None
 
 
 def judge(blocks: Iterable[OutputBlock], batch: Batch, settings: Settings) -> list[Verdict]:

@@ -257,5 +257,9 @@ async def run_many(
 
 
 def default_jobs() -> int:
-    """Concurrent runs: listings mostly sleep, so one more than the cores keeps them busy."""
-    return (os.cpu_count() or 1) + 1
+    """Concurrent runs: listings mostly sleep, so three per core keep the cores busy.
+
+    Measured on 2 cores with the book's 25 runs: 1 at a time 6.5 s, 3 at a time 3.2 s,
+    6 at a time 2.7 s, 12 or 30 at a time no faster (2.7 s) but each run slower.
+    """
+    return 3 * (os.cpu_count() or 1)

@@ -257,6 +257,9 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
     app._outputcheck_failures = len(errors)  # type: ignore[attr-defined]
     if not blocks:
         return []
+    if not app.config.outputcheck_execute:
+        logger.info(f"outputcheck: {len(blocks)} output blocks, not checked (outputcheck_execute is off)")
+        return []
     settings, _ = _ACTIVE[id(env)]
     verdicts, batch = check_blocks(blocks, settings)
     changed = _record_versions(env, verdicts)
@@ -338,6 +341,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("outputcheck_timeout", None, "", types=[int, float, type(None)])
     app.add_config_value("outputcheck_update_hint", None, "", types=[str, type(None)])
     app.add_config_value("outputcheck_jobs", None, "", types=[int, type(None)])
+    # Off: pages are built with their embedded text and nothing runs (for comparisons only).
+    app.add_config_value("outputcheck_execute", True, "", types=[bool])
     app.add_directive("listing", ListingDirective)
     app.add_directive("output", OutputDirective)
     app.connect("builder-inited", activate)
