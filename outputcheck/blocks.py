@@ -126,10 +126,13 @@ def make_block(page: Path, line: int, content: str, options: dict[str, str]) -> 
         if timeout <= 0:
             raise BlockError(":timeout: must be positive")
     nlines = text.count("\n") + 1
-    vary = VarySpec(
-        kinds=parse_vary(options.get("vary", "")),
-        unordered=parse_unordered(options.get("unordered", ""), nlines),
-    )
+    try:
+        vary = VarySpec(
+            kinds=parse_vary(options.get("vary", "")),
+            unordered=parse_unordered(options.get("unordered", ""), nlines),
+        )
+    except ValueError as exc:
+        raise BlockError(str(exc)) from None
     return OutputBlock(page, line, text, spec, vary, returncode, timeout, role)
 
 

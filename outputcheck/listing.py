@@ -66,7 +66,20 @@ def find_object(source: str, dotted: str) -> tuple[int, int]:
         node = children[0]
     assert isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
     first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    return first, node.end_lineno or node.lineno
+    last = node.end_lineno or node.lineno
+    # The syntax tree ends at the last statement; comments that close the body belong
+    # to the object too (anything indented deeper than its ``def``/``class`` line).
+    lines = source.split("\n")
+    indent = len(lines[node.lineno - 1]) - len(lines[node.lineno - 1].lstrip())
+    following = last
+    while following < len(lines):
+        text = lines[following]
+        if text.strip() and not (text.lstrip().startswith("#") and len(text) - len(text.lstrip()) > indent):
+            break
+        following += 1
+        if text.strip():
+            last = following
+    return first, last
 
 
 def parse_lines(spec: str, count: int) -> list[int]:

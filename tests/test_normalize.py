@@ -94,3 +94,10 @@ def test_host_paths_never_reach_the_text(tmp_path: Path) -> None:
     assert 'File "demo.py", line 3' in clean
     assert str(tmp_path) not in clean and str(Path.home()) + "/" not in clean
     assert host.leaks(clean) == []
+
+
+def test_new_block_with_only_its_command_line_accepts_unordered() -> None:
+    block = make_block(Path("p.md"), 1, "$ python3 a.py", {"unordered": "4-6"})
+    assert block.vary.unordered == ((4, 6),)
+    with pytest.raises(BlockError, match="within lines 2-3"):
+        make_block(Path("p.md"), 1, "$ python3 a.py\nx\ny", {"unordered": "2-5"})
