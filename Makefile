@@ -7,6 +7,7 @@
 #   make update-outputs  write the real output of drifted listings back into the pages
 #   make test            run every test: output blocks (pytest snippets) and the tool's tests
 #   make translations    refresh the English catalogs (docs/locale/en) from the Korean pages
+#   make bench           measure build speed against its floors and a peer (bench/RESULTS.md)
 #   make clean           remove the build, its environment and the run cache
 
 PYTHON      ?= python3
@@ -21,14 +22,14 @@ PORT        ?= 8000
 EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java -jar /usr/share/java/epubcheck.jar"; \
                  elif command -v epubcheck >/dev/null; then echo epubcheck; fi)
 
-.PHONY: help venv html epub livehtml update-outputs test clean gettext translations
+.PHONY: help venv html epub livehtml update-outputs test clean gettext translations bench
 
 help:
-	@sed -n '4,11p' Makefile
+	@sed -n '4,12p' Makefile
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	@touch $@
 
 venv: $(STAMP)
@@ -69,6 +70,10 @@ update-outputs: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Build speed against its floors and a peer; writes bench/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(BUILDDIR)
