@@ -5,6 +5,7 @@
 #   make livehtml        rebuild and reload in the browser on every edit (docs/ and snippets/)
 #   make epub            an EPUB of each edition in _build/epub/ (checked by epubcheck)
 #   make update-outputs  write the real output of drifted listings back into the pages
+#   make matrix          verify every listing on Python 3.11, 3.12, 3.13 (snippets/verified.json)
 #   make test            run every test: output blocks (pytest snippets) and the tool's tests
 #   make translations    refresh the English catalogs (docs/locale/en) from the Korean pages
 #   make bench           measure build speed against its floors and a peer (bench/RESULTS.md)
@@ -22,10 +23,10 @@ PORT        ?= 8000
 EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java -jar /usr/share/java/epubcheck.jar"; \
                  elif command -v epubcheck >/dev/null; then echo epubcheck; fi)
 
-.PHONY: help venv html epub livehtml update-outputs test clean gettext translations bench
+.PHONY: help venv html epub livehtml update-outputs matrix test clean gettext translations bench
 
 help:
-	@sed -n '4,12p' Makefile
+	@sed -n '4,13p' Makefile
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +68,10 @@ livehtml: $(STAMP)
 
 update-outputs: $(STAMP)
 	$(BIN)/python -m outputcheck update
+
+# Every block on every supported Python (3.11-3.13 where installed); rewrites snippets/verified.json.
+matrix: $(STAMP)
+	$(BIN)/python -m outputcheck matrix
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

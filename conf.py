@@ -48,6 +48,7 @@ exclude_patterns = ["_build", "locale", "**/.*"]
 
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 4
+myst_heading_slug_func = "reader.slugs.section_slug"
 
 # Translations: docs/locale/<lang>/LC_MESSAGES/<page>.po (sphinx-intl workflow).
 locale_dirs = ["locale/"]

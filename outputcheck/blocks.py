@@ -14,16 +14,17 @@ blocks with :func:`make_block`, so they agree on what a block means.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .normalize import VarySpec, parse_unordered, parse_vary
 from .runner import RunSpec
 
 PROMPT = "$ "
-OPTION_NAMES = ("vary", "unordered", "returncode", "timeout", "warnings", "server", "client")
+OPTION_NAMES = ("vary", "unordered", "returncode", "timeout", "warnings", "server", "client", "pythons")
 
 
 class BlockError(ValueError):
@@ -42,6 +43,32 @@ class OutputBlock:
     returncode: int = 0
     timeout: float | None = None  # None: the configured default
     role: str = "main"  # "server": the block shows the server's terminal of a client run
+    pythons: tuple[str, ...] = ()  # interpreters `make matrix` checks it on (empty: the project's)
+    variants: tuple[tuple[str, str, str, int], ...] = ()  # (python3.N, transcript, why, line)
+
+    @property
+    def identity(self) -> str:
+        """What the block promises (command, text, how it compares), as a short digest."""
+        material = repr((self.spec, self.text, self.vary, self.returncode, self.role, self.variants))
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+    def expected_for(self, python: str) -> str:
+        """The transcript expected from interpreter ``python3.N``: its variant, if any."""
+        return self.variant_for(python)[0]
+
+    def variant_for(self, python: str) -> tuple[str, int]:
+        """(transcript, page line) expected from ``python3.N``: its variant, or the block."""
+        return next(((text, line) for name, text, _, line in self.variants if name == python), (self.text, self.line))
+
+    def with_variant(self, python: str, text: str, why: str, line: int) -> OutputBlock:
+        text = text.replace("\r\n", "\n").rstrip("\n")
+        if any(v[0] == python for v in self.variants):
+            raise BlockError(f"the block already has a variant for {python}")
+        if text.split("\n", 1)[0] != self.command:
+            raise BlockError(f"a variant starts with the block's own command line, {self.command!r}")
+        if not why.strip():
+            raise BlockError("a variant says why the output differs on that version (:reason:)")
+        return replace(self, variants=(*self.variants, (python, text, why, line)))
 
     @property
     def location(self) -> str:
@@ -133,7 +160,26 @@ def make_block(page: Path, line: int, content: str, options: dict[str, str]) -> 
         )
     except ValueError as exc:
         raise BlockError(str(exc)) from None
-    return OutputBlock(page, line, text, spec, vary, returncode, timeout, role)
+    pythons = parse_pythons(options.get("pythons", ""))
+    return OutputBlock(page, line, text, spec, vary, returncode, timeout, role, pythons)
+
+
+def parse_pythons(value: str) -> tuple[str, ...]:
+    """``"3.8, 3.9"`` -> ("python3.8", "python3.9")."""
+    names = []
+    for item in filter(None, (v.strip() for v in value.replace(",", " ").split())):
+        if not re.fullmatch(r"(python)?3\.\d+", item):
+            raise BlockError(f":pythons: lists versions like '3.11, 3.12', not {item!r}")
+        names.append(item if item.startswith("python") else f"python{item}")
+    return tuple(names)
+
+
+def parse_variant_version(argument: str) -> str:
+    """``3.13`` -> ``python3.13`` (the argument of an output-variant)."""
+    names = parse_pythons(argument)
+    if len(names) != 1:
+        raise BlockError(f"an output variant is for one Python version, like '3.13'; got {argument!r}")
+    return names[0]
 
 
 def _snippet_option(options: dict[str, str], name: str) -> str:

@@ -38,6 +38,23 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def source_files(spec: RunSpec, snippets_dir: Path) -> dict[str, str]:
+    """Digest of every file a run depends on: the snippet(s) and local modules they import."""
+    scripts = [snippets_dir / spec.filename]
+    if spec.server:
+        scripts.append(snippets_dir / f"{spec.server}.py")
+    return {
+        str(path.relative_to(snippets_dir)): _digest(path.read_bytes())
+        for script in scripts
+        for path in local_sources(script)
+    }
+
+
+def source_digest(spec: RunSpec, snippets_dir: Path) -> str:
+    """One digest of :func:`source_files` (what the matrix record is keyed on)."""
+    return _digest(json.dumps(source_files(spec, snippets_dir), sort_keys=True).encode())[:16]
+
+
 class ResultCache:
     """A folder of JSON entries, one per run key."""
 
@@ -46,14 +63,7 @@ class ResultCache:
         self.damaged: list[Path] = []
 
     def key(self, spec: RunSpec, snippets_dir: Path, python: str, env: dict[str, str]) -> str:
-        scripts = [snippets_dir / spec.filename]
-        if spec.server:
-            scripts.append(snippets_dir / f"{spec.server}.py")
-        files = {
-            str(path.relative_to(snippets_dir)): _digest(path.read_bytes())
-            for script in scripts
-            for path in local_sources(script)
-        }
+        files = source_files(spec, snippets_dir)
         material = {
             "format": FORMAT,
             "spec": [spec.snippet, list(spec.args), spec.python, spec.warnings, spec.server],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from . import interpreters
 from .blocks import OutputBlock
 from .normalize import HostPaths, normalize
 from .runner import RunResult
@@ -28,6 +29,8 @@ class Verdict:
     details: str = ""  # diff or captured output
     next_step: str = ""
     note: str = ""  # why a block that did not fail was not verified either
+    target_line: int = 0  # the page line of what was compared: the block, or its variant
+    expected: str = ""  # the transcript compared against (the block's or its variant's)
 
     @property
     def ok(self) -> bool:
@@ -124,22 +127,26 @@ def check(
             block, result, actual, f"{name} printed more than the output limit; the page cannot show it", captured,
             f"make snippets/{name} print less",
         )
-    expected_form = normalize(block.text, block.vary)
+    expected, line = block.variant_for(interpreters.name_of(result.python)) if result.python else (block.text, block.line)
+    expected_form = normalize(expected, block.vary)
     actual_form = normalize(actual, block.vary)
     if expected_form == actual_form:
-        return Verdict(block, result, actual)
+        return Verdict(block, result, actual, target_line=line, expected=expected)
     diff = "\n".join(
         difflib.unified_diff(
             expected_form.split("\n"),
             actual_form.split("\n"),
-            f"expected ({block.location})",
+            f"expected ({block.page}:{line})",
             f"actual ({block.spec.command_line})",
             lineterm="",
         )
     )
+    where = f"{block.page}:{line}"
     return Verdict(
         block, result, actual,
-        "output differs from the page",
+        "output differs from the page" + ("" if line == block.line else f" (its variant at {where})"),
         diff,
         f"if the new output is right, run `{update_hint}`; otherwise fix snippets/{name}",
+        target_line=line,
+        expected=expected,
     )

@@ -20,6 +20,8 @@ DEFAULTS = {
     "cache": "_build/outputcheck-cache",
     "timeout": 30.0,
     "update-hint": UPDATE_HINT,
+    "matrix": ["python3.11", "python3.12", "python3.13"],
+    "record": "snippets/verified.json",
 }
 
 
@@ -33,6 +35,8 @@ class Project:
     cache: Path
     timeout: float
     update_hint: str
+    matrix: tuple[str, ...]
+    record: Path
 
     def settings(self, *, use_cache: bool = True, python: str = sys.executable) -> Settings:
         return Settings(
@@ -75,4 +79,6 @@ def load(start: Path) -> Project:
         cache=root / str(values["cache"]),
         timeout=float(values["timeout"]),  # type: ignore[arg-type]
         update_hint=str(values["update-hint"]),
+        matrix=tuple(str(v) for v in values["matrix"]),  # type: ignore[attr-defined]
+        record=root / str(values["record"]),
     )

@@ -62,3 +62,16 @@ def find(name: str, default: str = sys.executable) -> str | None:
         if identity(candidate):
             return candidate
     return None
+
+
+def version(python: str) -> str:
+    """Full version of an interpreter (``3.11.7``), or '' if it does not run."""
+    ident = identity(python) or ""
+    parts = ident.split(" ")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def name_of(python: str) -> str:
+    """The command a reader would type for it: ``python3.11``."""
+    full = version(python)
+    return "python" + ".".join(full.split(".")[:2]) if full else ""

@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import BlockError, OutputBlock, make_block
+from .blocks import BlockError, OutputBlock, make_block, parse_variant_version
 
 DIRECTIVE = "output"
+VARIANT = "output-variant"
 _OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,}|:{3,})\{(?P<name>[\w-]+)\}(?P<arg>.*)$")
 _OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*?)\s*$")
 
@@ -26,6 +27,8 @@ class Found:
 
     page: Path
     line: int  # 1-based line of the opening fence
+    name: str  # "output" or "output-variant"
+    argument: str
     indent: str
     fence: str
     options: dict[str, str]
@@ -36,6 +39,15 @@ class Found:
     def block(self) -> OutputBlock:
         """The checked block, or BlockError naming what is wrong."""
         return make_block(self.page, self.line, self.content, self.options)
+
+    def add_to(self, block: OutputBlock | None) -> OutputBlock:
+        """This variant attached to the block before it, or BlockError."""
+        if block is None:
+            raise BlockError("an output-variant follows the output block it is a variant of")
+        unknown = set(self.options) - {"reason"}
+        if unknown:
+            raise BlockError(f"unknown option(s) {', '.join(sorted(unknown))}; an output-variant takes :reason:")
+        return block.with_variant(parse_variant_version(self.argument), self.content, self.options.get("reason", ""), self.line)
 
 
 def scan_text(page: Path, text: str) -> Iterator[Found]:
@@ -52,7 +64,7 @@ def scan_text(page: Path, text: str) -> Iterator[Found]:
         end = i + 1
         while end < len(lines) and not close.match(lines[end]):
             end += 1
-        if name != DIRECTIVE:
+        if name not in (DIRECTIVE, VARIANT):
             # Another directive: its body may nest ours (a longer fence), so look inside.
             i += 1
             continue
@@ -74,7 +86,7 @@ def scan_text(page: Path, text: str) -> Iterator[Found]:
         if start < len(body) and options and not body[start].strip():
             start += 1  # MyST drops one blank line after the options
         content = "\n".join(body[start:])
-        yield Found(page, i + 1, indent, fence, options, i + 1 + start, end, content)
+        yield Found(page, i + 1, name, m.group("arg").strip(), indent, fence, options, i + 1 + start, end, content)
         i = end + 1
 
 
@@ -110,9 +122,17 @@ def collect(pages_dir: Path, root: Path) -> tuple[list[OutputBlock], list[Broken
     broken: list[BrokenBlock] = []
     for page in page_files(pages_dir):
         shown = page.relative_to(root) if page.is_relative_to(root) else page
+        last: OutputBlock | None = None
         for found in scan_page(page, shown):
             try:
-                blocks.append(found.block())
+                if found.name == VARIANT:
+                    if last is None or last.page != shown:
+                        last = None
+                    updated = found.add_to(last)
+                    blocks[-1] = last = updated
+                else:
+                    last = found.block()
+                    blocks.append(last)
             except (BlockError, ValueError) as exc:
                 broken.append(BrokenBlock(shown, found.line, str(exc)))
     return blocks, broken

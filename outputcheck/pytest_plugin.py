@@ -23,6 +23,7 @@ from .check import Settings, judge, run_blocks, run_sync
 from .compare import Verdict
 from .config import Project, load
 from .pages import BrokenBlock, collect
+from .matrix import MatrixReport, run_matrix
 from .runner import Batch
 
 
@@ -39,6 +40,8 @@ class _State:
             self.by_snippet[block.shown_snippet].append(block)
         self.batch: Batch | None = None
         self.to_write: list[Verdict] = []
+        self.matrix: MatrixReport | None = None
+        self.use_matrix: bool = config.getoption("python_matrix")
 
     def orphans(self) -> list[OutputBlock]:
         """Blocks whose snippet file does not exist (no snippet file collects them)."""
@@ -59,6 +62,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="rewrite drifted output blocks in the pages with the captured output",
+    )
+    group.addoption(
+        "--python-matrix",
+        action="store_true",
+        default=False,
+        help="check every block on every Python of [tool.outputcheck] matrix (missing ones are reported)",
     )
     group.addoption(
         "--no-output-cache",
@@ -84,6 +93,12 @@ class BrokenBlockError(Exception):
     pass
 
 
+class MatrixMismatch(Exception):
+    def __init__(self, failures: list[tuple[str, Verdict]]) -> None:
+        super().__init__(", ".join(name for name, _ in failures))
+        self.failures = failures
+
+
 class OutputItem(pytest.Item):
     """One output block of one page."""
 
@@ -93,6 +108,13 @@ class OutputItem(pytest.Item):
 
     def runtest(self) -> None:
         state = _state(self.config)
+        if state.use_matrix:
+            if state.matrix is None:
+                state.matrix = run_matrix([self.block], state.settings, state.project.matrix, None)
+            failures = [(n, v) for n, v in state.matrix.failures if v.block.identity == self.block.identity]
+            if failures:
+                raise MatrixMismatch(failures)
+            return
         if state.batch is None or self.block.spec not in state.batch.results:
             state.batch = run_sync(run_blocks([self.block], state.settings))
         (verdict,) = judge([self.block], state.batch, state.settings)
@@ -108,6 +130,8 @@ class OutputItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         if isinstance(excinfo.value, OutputMismatch):
             return excinfo.value.verdict.report()
+        if isinstance(excinfo.value, MatrixMismatch):
+            return "\n".join(f"[{name}] {verdict.report()}" for name, verdict in excinfo.value.failures)
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:
@@ -163,6 +187,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if not blocks:
         return
     state = _state(session.config)
+    if state.use_matrix:
+        state.matrix = run_matrix(blocks, state.settings, state.project.matrix, None)
+        return
     state.batch = run_sync(run_blocks(blocks, state.settings))
 
 
@@ -174,6 +201,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     state = terminalreporter.config.stash.get(_STATE, None)
+    if state and state.matrix is not None:
+        for name, version in state.matrix.checked.items():
+            terminalreporter.write_line(f"outputcheck matrix: checked on {name} ({version})")
+        for name in state.matrix.missing:
+            terminalreporter.write_line(f"outputcheck matrix: {name} is not installed here; not checked")
+        return
     if not state or state.batch is None:
         return
     terminalreporter.write_line(f"outputcheck: {state.batch.summary()}")

@@ -24,20 +24,21 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
-from .blocks import BlockError, OutputBlock, make_block
+from .blocks import BlockError, OutputBlock, make_block, parse_variant_version
 from . import interpreters
 from .check import Settings, check_blocks
 from .compare import Verdict
 from .config import load
 from .imports import local_sources
 from .listing import ListingError, excerpt
+from .matrix import fresh_versions, load_record
 
 logger = logging.getLogger(__name__)
 
 
 #: Settings of each running build, by environment (the environment itself is pickled,
 #: settings are read fresh from conf.py and pyproject.toml every build).
-_ACTIVE: dict[int, tuple[Settings, Path]] = {}
+_ACTIVE: dict[int, tuple[Settings, Path, Path]] = {}  # settings, confdir, matrix record
 
 
 def _settings(app: Sphinx) -> Settings:
@@ -102,7 +103,7 @@ class SnippetDirective(SphinxDirective):
         return container
 
     def snippet_path(self, name: str) -> Path:
-        settings, _ = _ACTIVE[id(self.env)]
+        settings, _, _ = _ACTIVE[id(self.env)]
         return settings.snippets_dir / f"{name}.py"
 
     def depend_on(self, script: Path) -> None:
@@ -114,7 +115,7 @@ class SnippetDirective(SphinxDirective):
 
     def shown_page(self) -> str:
         path = self.env.doc2path(self.env.docname)
-        _, confdir = _ACTIVE[id(self.env)]
+        _, confdir, _ = _ACTIVE[id(self.env)]
         return os.path.relpath(path, confdir)
 
 
@@ -210,6 +211,7 @@ class OutputDirective(SnippetDirective):
         "warnings": directives.unchanged,
         "server": directives.unchanged,
         "client": directives.unchanged,
+        "pythons": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -236,6 +238,37 @@ class OutputDirective(SnippetDirective):
         return [container]
 
 
+class OutputVariantDirective(SnippetDirective):
+    """What the block before it prints on one Python version, and why."""
+
+    required_arguments = 1
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {"reason": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        text = "\n".join(self.content)
+        blocks = _blocks(self.env).get(self.env.docname, [])
+        try:
+            python = parse_variant_version(self.arguments[0])
+            if not blocks:
+                raise BlockError("an output-variant follows the output block it is a variant of")
+            blocks[-1] = blocks[-1].with_variant(python, text, self.options.get("reason", ""), self.lineno)
+        except BlockError as exc:
+            self.record_error(f"output variant: {exc}")
+            python = self.arguments[0]
+        node = nodes.literal_block(text, text)
+        node["language"] = "console"
+        node["classes"].append("output")
+        self.set_source_info(node)
+        container = self.captioned(node, f"{python.removeprefix('python')}: {label_for(self.config.language, 'run')}", "output-variant")
+        reason = self.options.get("reason", "")
+        if reason:
+            paragraph = nodes.paragraph(reason, "", nodes.Text(reason), classes=["variant-reason"])
+            self.set_source_info(paragraph)
+            container.insert(1, paragraph)
+        return [container]
+
+
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
     _blocks(env).pop(docname, None)
     _errors(env).pop(docname, None)
@@ -252,17 +285,19 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Run and compare every block of the book (the cache keeps this cheap)."""
     blocks = [b for docname in sorted(_blocks(env)) for b in _blocks(env)[docname]]
     errors = [(d, line, msg) for d in sorted(_errors(env)) for line, msg in _errors(env)[d]]
+    _, confdir, _ = _ACTIVE[id(env)]
     for docname, line, message in errors:
-        logger.error(message, location=(docname, line), type="outputcheck", subtype="directive")
+        page = os.path.relpath(env.doc2path(docname), confdir)
+        logger.error(f"{page}:{line}: {message}", type="outputcheck", subtype="directive")
     app._outputcheck_failures = len(errors)  # type: ignore[attr-defined]
     if not blocks:
         return []
     if not app.config.outputcheck_execute:
         logger.info(f"outputcheck: {len(blocks)} output blocks, not checked (outputcheck_execute is off)")
         return []
-    settings, _ = _ACTIVE[id(env)]
+    settings, _, record_path = _ACTIVE[id(env)]
     verdicts, batch = check_blocks(blocks, settings)
-    changed = _record_versions(env, verdicts)
+    changed = _record_versions(env, verdicts, load_record(record_path), settings.snippets_dir, record_path)
     failed = [v for v in verdicts if not v.ok]
     for verdict in verdicts:
         if verdict.note:
@@ -278,21 +313,35 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return changed
 
 
-def _record_versions(env: BuildEnvironment, verdicts: list[Verdict]) -> list[str]:
-    """Remember on which Python each block was verified; pages whose record changed
-    are written again even if their source did not change."""
-    record: dict[str, dict[int, str]] = {}
+def _record_versions(
+    env: BuildEnvironment, verdicts: list[Verdict], matrix: dict[str, dict], snippets_dir: Path, record_path: Path
+) -> list[str]:
+    """Remember on which Pythons each block was verified (this build's, and those of the
+    matrix record while it is fresh); pages whose list changed are written again even
+    if their source did not change."""
+    shown: dict[str, dict[int, str]] = {}
     pages = {b.page: d for d, blocks in _blocks(env).items() for b in blocks}
+    stale = []
     for verdict in verdicts:
         docname = pages[verdict.block.page]
-        version = ""
+        versions: list[str] = []
         if verdict.verified:
-            identity = interpreters.identity(verdict.result.python) or ""
-            version = identity.split(" ")[1] if " " in identity else ""
-        record.setdefault(docname, {})[verdict.block.line] = version
+            versions.append(interpreters.version(verdict.result.python))
+            recorded = fresh_versions(matrix, verdict.block, snippets_dir)
+            if recorded is None:
+                stale.append(verdict.block.location)
+            else:
+                versions = sorted(set(versions) | set(recorded), key=lambda v: tuple(int(p) for p in v.split(".")))
+        shown.setdefault(docname, {})[verdict.block.line] = ", ".join(versions)
+    if stale:
+        logger.info(
+            f"outputcheck: the verification record {record_path.name} is stale for {len(stale)} block(s) "
+            f"({', '.join(stale[:3])}{', ...' if len(stale) > 3 else ''}): their pages show only this build's "
+            f"Python; run `make matrix` to verify them on every supported Python"
+        )
     previous = getattr(env, "outputcheck_versions", {})
-    env.outputcheck_versions = record  # type: ignore[attr-defined]
-    return sorted(d for d in record if previous.get(d) != record[d])
+    env.outputcheck_versions = shown  # type: ignore[attr-defined]
+    return sorted(d for d in shown if previous.get(d) != shown[d])
 
 
 def fill_versions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -332,7 +381,7 @@ def _skip(self: Any, node: nodes.Element) -> None:
 
 
 def activate(app: Sphinx) -> None:
-    _ACTIVE[id(app.env)] = (_settings(app), Path(app.confdir))
+    _ACTIVE[id(app.env)] = (_settings(app), Path(app.confdir), load(Path(app.confdir)).record)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -345,6 +394,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("outputcheck_execute", True, "", types=[bool])
     app.add_directive("listing", ListingDirective)
     app.add_directive("output", OutputDirective)
+    app.add_directive("output-variant", OutputVariantDirective)
     app.connect("builder-inited", activate)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)

@@ -48,9 +48,9 @@ def rewrite_page(path: Path, shown: Path, verdicts: list[Verdict]) -> None:
         newline = "\r\n" if "\r\n" in text else "\n"
         lines = text.replace("\r\n", "\n").split("\n")
         found = {f.line: f for f in scan_text(shown, "\n".join(lines))}
-        for verdict in sorted(verdicts, key=lambda v: -v.block.line):
-            f = found.get(verdict.block.line)
-            if f is None or f.content.replace("\r\n", "\n").rstrip("\n") != verdict.block.text:
+        for verdict in sorted(verdicts, key=lambda v: -v.target_line):
+            f = found.get(verdict.target_line)
+            if f is None or f.content.replace("\r\n", "\n").rstrip("\n") != verdict.expected:
                 raise PageChanged(
                     f"{verdict.block.location}: the block changed while it was checked; "
                     f"run the update again"
