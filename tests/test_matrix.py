@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import Book
+from booktools import Book
 
 from outputcheck import interpreters
 

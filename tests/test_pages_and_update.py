@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import Book
+from booktools import Book
 
 from outputcheck import update
 from outputcheck.pages import scan_text

@@ -7,7 +7,7 @@ import re
 import time
 from pathlib import Path
 
-from conftest import HELLO, HELLO_PAGE, Book
+from booktools import HELLO, HELLO_PAGE, Book
 
 
 def test_matching_book_builds_and_shows_listing_and_output(book: Book) -> None:

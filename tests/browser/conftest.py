@@ -85,8 +85,10 @@ def server(site: Path) -> Iterator[str]:
         thread.join(5)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Module-scoped: Playwright's sync API keeps an event loop running in this thread
+    while it is open, which must end before other (asyncio) tests run."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

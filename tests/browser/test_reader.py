@@ -153,3 +153,22 @@ def test_screenshots(browser, server: str, artifacts: Path, edition: str, width:
         assert problems == []
     finally:
         context.close()
+
+
+HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+
+
+def test_english_edition_has_no_korean_outside_the_switcher(site: Path) -> None:
+    for page in sorted((site / "en").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        body = html.split("<body", 1)[1]
+        body = re.sub(r'<nav class="edition-switcher".*?</nav>', "", body, flags=re.S)
+        body = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+        leftovers = HANGUL.findall(body)
+        assert not leftovers, f"{page.name}: {''.join(leftovers[:40])}"
+
+
+def test_every_korean_page_has_its_english_twin(site: Path) -> None:
+    korean = {p.name for p in (site / "ko").glob("*.html")}
+    english = {p.name for p in (site / "en").glob("*.html")}
+    assert korean == english and "futures.html" in korean

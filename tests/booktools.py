@@ -1,0 +1,105 @@
+"""A small throwaway book for the tests, built for real with sphinx.testing."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from io import StringIO
+from pathlib import Path
+
+from sphinx.testing.util import SphinxTestApp
+
+CONF = '''
+extensions = ["myst_parser", "outputcheck.sphinx_ext"]
+exclude_patterns = ["_build", "_cache", "snippets"]
+outputcheck_snippets = "snippets"
+outputcheck_cache = "_cache"
+outputcheck_timeout = 20
+'''
+
+PYPROJECT = '''
+[tool.outputcheck]
+pages = "."
+snippets = "snippets"
+cache = "_cache"
+timeout = 20
+'''
+
+
+@dataclass
+class Built:
+    """The outcome of one build."""
+
+    status: int
+    out: str
+    warnings: str
+    reread: list[str] = field(default_factory=list)
+
+    def html(self, root: Path, page: str = "page") -> str:
+        return (root / "_build" / "html" / f"{page}.html").read_text(encoding="utf-8")
+
+
+class Book:
+    """A tiny project: conf.py, an index, pages and snippets, in a temporary folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "snippets").mkdir(parents=True)
+        (root / "conf.py").write_text(CONF)
+        (root / "pyproject.toml").write_text(PYPROJECT)
+        self.pages: list[str] = []
+        self._write_index()
+
+    def _write_index(self) -> None:
+        toc = "\n".join(self.pages)
+        (self.root / "index.md").write_text(f"# Book\n\n```{{toctree}}\n{toc}\n```\n")
+
+    def snippet(self, name: str, code: str) -> Path:
+        path = self.root / "snippets" / f"{name}.py"
+        path.write_text(textwrap.dedent(code).lstrip())
+        return path
+
+    def page(self, name: str, text: str) -> Path:
+        path = self.root / f"{name}.md"
+        path.write_text(textwrap.dedent(text).lstrip())
+        if name not in self.pages:
+            self.pages.append(name)
+            self._write_index()
+        return path
+
+    def build(self, **overrides: object) -> Built:
+        status, warning = StringIO(), StringIO()
+        app = SphinxTestApp(
+            "html", srcdir=self.root, status=status, warning=warning, confoverrides=dict(overrides)
+        )
+        reread: list[str] = []
+        app.connect("env-before-read-docs", lambda app, env, docnames: reread.extend(sorted(docnames)))
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        return Built(app.statuscode, status.getvalue(), warning.getvalue(), reread)
+
+
+HELLO = '''
+import sys
+print("hello")
+print("to stderr", file=sys.stderr)
+print("done")
+'''
+
+HELLO_PAGE = '''
+# Page
+
+```{listing} hello
+```
+
+Text between.
+
+```{output}
+$ python3 hello.py
+hello
+to stderr
+done
+```
+'''
