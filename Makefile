@@ -9,6 +9,7 @@
 #   make test            run every test: output blocks (pytest snippets) and the tool's tests
 #   make translations    refresh the English catalogs (docs/locale/en) from the Korean pages
 #   make bench           measure build speed against its floors and a peer (bench/RESULTS.md)
+#   make soak            verify every listing 100 times, then 20 times under CPU load (bench/SOAK.md)
 #   make clean           remove the build, its environment and the run cache
 
 PYTHON      ?= python3
@@ -23,10 +24,10 @@ PORT        ?= 8000
 EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java -jar /usr/share/java/epubcheck.jar"; \
                  elif command -v epubcheck >/dev/null; then echo epubcheck; fi)
 
-.PHONY: help venv html epub livehtml update-outputs matrix test clean gettext translations bench
+.PHONY: help venv html epub livehtml update-outputs matrix test clean gettext translations bench soak
 
 help:
-	@sed -n '4,13p' Makefile
+	@sed -n '4,14p' Makefile
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +80,10 @@ test: $(STAMP)
 # Build speed against its floors and a peer; writes bench/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Every listing verified 100 times, then 20 times with the CPU cores loaded; bench/SOAK.md.
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -25,10 +25,6 @@ import time
 from pathlib import Path
 
 from outputcheck.cache import write_atomic
-from outputcheck.check import run_blocks
-from outputcheck.config import load
-from outputcheck.pages import collect
-from outputcheck.runner import RunResult
 
 EDITIONS = {"ko": "한국어", "en": "English"}
 
@@ -82,9 +78,32 @@ def sphinx_command(language: str, root: Path, builddir: Path, options: list[str]
     ]
 
 
-def prefetch(root: Path) -> threading.Thread:
+def _inputs_stamp(root: Path) -> str:
+    """Size and time of every page and snippet: when equal to the last prefetch's, every
+    run it would start is already in the cache (or ran and failed: the builds report it)."""
+    files = sorted(
+        (str(p.relative_to(root)), p.stat().st_size, p.stat().st_mtime_ns)
+        for pattern in ("docs/*.md", "snippets/*.py")
+        for p in root.glob(pattern)
+    )
+    return repr(files)
+
+
+def prefetch(root: Path) -> threading.Thread | None:
     """Start every snippet run now, in the background, into the shared cache."""
+    from outputcheck.check import run_blocks
+    from outputcheck.config import load
+    from outputcheck.pages import collect
+    from outputcheck.runner import RunResult
+
     project = load(root)
+    marker = project.cache / "prefetched"
+    stamp = _inputs_stamp(root)
+    try:
+        if marker.read_text() == stamp:
+            return None  # nothing changed since every run was fetched
+    except OSError:
+        pass
 
     def progress(result: RunResult) -> None:
         if not result.cached:
@@ -93,7 +112,10 @@ def prefetch(root: Path) -> threading.Thread:
 
     def work() -> None:
         blocks, _ = collect(project.pages, project.root)  # broken blocks: the builds report them
-        asyncio.run(run_blocks(blocks, project.settings(), on_result=progress))
+        batch = asyncio.run(run_blocks(blocks, project.settings(), on_result=progress))
+        if batch.failed == 0:
+            project.cache.mkdir(parents=True, exist_ok=True)
+            write_atomic(marker, stamp.encode())
 
     thread = threading.Thread(target=work, name="prefetch", daemon=True)
     thread.start()

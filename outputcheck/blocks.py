@@ -76,7 +76,7 @@ class OutputBlock:
 
     @property
     def command(self) -> str:
-        return self.text.split("\n", 1)[0]
+        return self.text.split("\n", 1)[0].rstrip()
 
     @property
     def shown_snippet(self) -> str:

@@ -71,6 +71,23 @@ def _indent(text: str, prefix: str = "  | ") -> str:
     return "\n".join(prefix + line for line in text.rstrip("\n").split("\n"))
 
 
+#: A report shows at most this much of a run's output or of a diff: enough to act on,
+#: never megabytes in a terminal.
+SHOWN_LINES = 60
+SHOWN_LINE_CHARS = 300
+
+
+def _shorten(text: str, keep: str = "tail") -> str:
+    lines = text.split("\n")
+    clipped = [line if len(line) <= SHOWN_LINE_CHARS else line[:SHOWN_LINE_CHARS] + " [...]" for line in lines]
+    if len(clipped) <= SHOWN_LINES:
+        return "\n".join(clipped)
+    hidden = len(clipped) - SHOWN_LINES
+    if keep == "tail":
+        return f"[... {hidden} earlier lines not shown]\n" + "\n".join(clipped[-SHOWN_LINES:])
+    return "\n".join(clipped[:SHOWN_LINES]) + f"\n[... {hidden} more lines not shown]"
+
+
 def transcript(block: OutputBlock, result: RunResult, host: HostPaths) -> str:
     """The page text a run stands for: the command line, then what it printed."""
     output = result.server_output if block.role == "server" else result.output
@@ -103,7 +120,7 @@ def check(
             f"(the block keeps its text; install {block.spec.python} to check it)",
         )
     actual = transcript(block, result, host)
-    captured = "captured output:\n" + (actual.split("\n", 1)[1] if "\n" in actual else "(nothing)")
+    captured = "captured output:\n" + _shorten(actual.split("\n", 1)[1] if "\n" in actual else "(nothing)")
     if result.error:
         return Verdict(block, result, actual, f"could not run {name}: {result.error}", captured)
     if result.timed_out:
@@ -132,7 +149,7 @@ def check(
     actual_form = normalize(actual, block.vary)
     if expected_form == actual_form:
         return Verdict(block, result, actual, target_line=line, expected=expected)
-    diff = "\n".join(
+    diff = _shorten("\n".join(
         difflib.unified_diff(
             expected_form.split("\n"),
             actual_form.split("\n"),
@@ -140,7 +157,7 @@ def check(
             f"actual ({block.spec.command_line})",
             lineterm="",
         )
-    )
+    ), keep="head")
     where = f"{block.page}:{line}"
     return Verdict(
         block, result, actual,

@@ -8,6 +8,7 @@ dependency of every page that shows the snippet.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 
@@ -21,6 +22,15 @@ def _imported_names(tree: ast.AST) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=1024)
+def _imports_of(path: Path, size: int, mtime_ns: int) -> frozenset[str]:
+    """Top-level names a file imports (remembered while the file is unchanged)."""
+    try:
+        return frozenset(_imported_names(ast.parse(path.read_bytes(), filename=str(path))))
+    except (SyntaxError, ValueError, OSError):
+        return frozenset()  # the run itself will report the error; the file is still keyed
+
+
 def local_sources(script: Path) -> list[Path]:
     """``script`` and every module under its folder it imports, directly or not, sorted."""
     folder = script.parent
@@ -31,11 +41,8 @@ def local_sources(script: Path) -> list[Path]:
         if path in seen or not path.is_file():
             continue
         seen[path] = None
-        try:
-            tree = ast.parse(path.read_bytes(), filename=str(path))
-        except (SyntaxError, ValueError):
-            continue  # the run itself will report the error; the file is still keyed
-        for name in _imported_names(tree):
+        st = path.stat()
+        for name in _imports_of(path, st.st_size, st.st_mtime_ns):
             for candidate in (folder / f"{name}.py", folder / name / "__init__.py"):
                 if candidate.is_file():
                     todo.append(candidate)

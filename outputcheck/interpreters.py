@@ -9,21 +9,72 @@ then the block is reported as not verified here, never as passed.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+
+#: Versions asked before, by interpreter file (path, size, mtime): starting an
+#: interpreter to ask costs 20-50 ms, a no-op rebuild should not pay it every time.
+_KNOWN = Path(tempfile.gettempdir()) / f"outputcheck-interpreters-{os.getuid() if hasattr(os, 'getuid') else 0}.json"
+
+
+def _stamp(python: str) -> str | None:
+    try:
+        real = os.path.realpath(python)
+        st = os.stat(real)
+    except OSError:
+        return None
+    return f"{real}|{st.st_size}|{st.st_mtime_ns}"
 
 
 @functools.lru_cache(maxsize=None)
 def identity(python: str) -> str | None:
     """Resolved path and full version of a working interpreter, else None.
 
-    Asked once per process; a pyenv shim with no such version installed, or a broken
-    interpreter, gives None.
+    Asked once per interpreter file (remembered across processes while the file is
+    unchanged); a pyenv shim with no such version installed, or a broken interpreter,
+    gives None.  Only a file that is itself the interpreter is remembered: a wrapper
+    script (a shim) is asked every time.
     """
+    stamp = _stamp(python)
+    known = _load_known()
+    if stamp and stamp in known:
+        return known[stamp]
+    found = _ask(python)
+    if found and stamp and _is_binary(python):
+        known[stamp] = found
+        try:
+            from .cache import write_atomic
+
+            write_atomic(_KNOWN, json.dumps(known, indent=1, sort_keys=True).encode())
+        except OSError:
+            pass
+    return found
+
+
+def _load_known() -> dict[str, str]:
+    try:
+        data = json.loads(_KNOWN.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _is_binary(python: str) -> bool:
+    try:
+        with open(os.path.realpath(python), "rb") as handle:
+            return handle.read(4) == b"\x7fELF"
+    except OSError:
+        return False
+
+
+def _ask(python: str) -> str | None:
     try:
         done = subprocess.run(
             [python, "-c", "import sys; print(sys.version)"],
@@ -42,7 +93,9 @@ def identity(python: str) -> str | None:
 def _candidates(name: str) -> list[str]:
     found = []
     on_path = shutil.which(name)
-    if on_path:
+    # A pyenv shim is a script that picks a version by its own rules (and fails when the
+    # version is not selected): the interpreters it would run are found below directly.
+    if on_path and "shims" not in Path(on_path).parts:
         found.append(on_path)
     version = name.removeprefix("python")
     root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"

@@ -3,7 +3,10 @@
 Each snippet runs as the leader of a new session (``start_new_session=True``), so its
 children and grandchildren share its session id even if they move to another process
 group.  Killing the group catches the usual case; scanning ``/proc`` for the session
-catches the rest on Linux.
+catches the rest on Linux.  A daemon that starts a session of its own escapes both, so
+every run also carries a marker in its environment (``OUTPUTCHECK_RUN``, unique to the
+run, inherited by everything it starts) and whatever still carries it when the run
+ends is killed too.
 """
 
 from __future__ import annotations
@@ -31,6 +34,42 @@ def session_members(sid: int) -> list[int]:
         if len(fields) > 3 and int(fields[3]) == sid:
             members.append(int(entry.name))
     return members
+
+
+MARKER = "OUTPUTCHECK_RUN"
+
+
+def marked(token: str) -> list[int]:
+    """Processes (of this user) whose environment carries ``MARKER=token``."""
+    needle = f"{MARKER}={token}".encode() + b"\0"
+    found = []
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return found
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if needle in environ + b"\0":
+            found.append(int(entry.name))
+    return found
+
+
+def kill_marked(token: str, sig: int = signal.SIGKILL) -> int:
+    """Kill every process carrying the run's marker; return how many."""
+    count = 0
+    for pid in marked(token):
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, sig)
+            count += 1
+        except (ProcessLookupError, PermissionError):
+            pass
+    return count
 
 
 def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:

@@ -17,6 +17,7 @@ import os
 import shlex
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,27 +110,31 @@ def snippet_environment(
 class Running:
     """One started snippet: its process (leader of a new session) and its pipe's reader."""
 
-    def __init__(self, proc: asyncio.subprocess.Process, reader: asyncio.Future[tuple[bytes, bool]]) -> None:
+    def __init__(
+        self, proc: asyncio.subprocess.Process, reader: asyncio.Future[tuple[bytes, bool]], token: str
+    ) -> None:
         self.proc = proc
         self.reader = reader
+        self.token = token
 
     @classmethod
     async def start(
         cls, python: str, filename: str, args: tuple[str, ...], cwd: Path, env: dict[str, str], max_output: int
     ) -> Running:
+        token = uuid.uuid4().hex
         proc = await asyncio.create_subprocess_exec(
             python,
             filename,
             *args,
             cwd=cwd,
-            env=env,
+            env={**env, processes.MARKER: token},  # not part of any cache key
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,  # one pipe: the order a terminal shows
             start_new_session=True,
         )
         assert proc.stdout is not None
-        return cls(proc, asyncio.ensure_future(_read_capped(proc.stdout, max_output)))
+        return cls(proc, asyncio.ensure_future(_read_capped(proc.stdout, max_output)), token)
 
     async def wait(self, timeout: float) -> bool:
         """Wait for the process to end; True if it ran out of time."""
@@ -140,8 +145,9 @@ class Running:
         return False
 
     async def stop(self) -> tuple[str, bool]:
-        """Kill whatever is left of the session and return (output, truncated)."""
+        """Kill whatever is left of the run and return (output, truncated)."""
         processes.kill_session(self.proc.pid)
+        processes.kill_marked(self.token)
         if self.proc.returncode is None:
             await self.proc.wait()
         try:

@@ -12,6 +12,7 @@ substitution the build made.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import signal
 import socket
@@ -41,9 +42,12 @@ def free_port() -> int:
     raise RuntimeError("no free port on loopback")
 
 
-def listening(port: int) -> bool | None:
-    """Whether some socket listens on ``port`` (None where /proc/net is unavailable)."""
+def listening(port: int, pid: int | None = None) -> bool | None:
+    """Whether a socket listens on ``port`` (held by process ``pid`` if given), or None
+    where /proc/net is unavailable.  Checking the owner matters: another program that
+    already listens on the port must not count as our server being ready."""
     seen_table = False
+    inodes = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             rows = Path(table).read_text().splitlines()[1:]
@@ -52,16 +56,30 @@ def listening(port: int) -> bool | None:
         seen_table = True
         for row in rows:
             fields = row.split()
-            if len(fields) > 3 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(fields[9])
+    if not seen_table:
+        return None
+    if pid is None or not inodes:
+        return bool(inodes)
+    try:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:[") and target[8:-1] in inodes:
                 return True
-    return False if seen_table else None
+    except OSError:
+        return False
+    return False
 
 
 async def _until_listening(server: Running, port: int, deadline: float) -> bool:
     while time.monotonic() < deadline:
         if server.proc.returncode is not None:
             return False
-        state = listening(port)
+        state = listening(port, server.proc.pid)
         if state is None:  # no /proc: give the server a moment, as a reader would
             await asyncio.sleep(1.0)
             return server.proc.returncode is None
@@ -103,7 +121,7 @@ async def run_with_server(
         if ready:
             break
         out, _ = await server.stop()
-        if "Address already in use" in out and attempt < 2:
+        if "address already in use" in out.lower() and attempt < 2:
             continue  # another process took the port between our check and the bind
         timed_out = time.monotonic() >= deadline
         return RunResult(

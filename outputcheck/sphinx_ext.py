@@ -10,7 +10,9 @@ line.  The build then finishes writing, and exits non-zero if anything failed.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -26,6 +28,7 @@ from sphinx.util.docutils import SphinxDirective
 from . import __version__
 from .blocks import BlockError, OutputBlock, make_block, parse_variant_version
 from . import interpreters
+from .cache import write_atomic
 from .check import Settings, check_blocks
 from .compare import Verdict
 from .config import load
@@ -282,57 +285,73 @@ def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEn
 
 
 def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Run and compare every block of the book (the cache keeps this cheap)."""
+    """After reading: report directive errors, decide each run's caption, and start
+    running and comparing every block of the book in the background.
+
+    The pages are written meanwhile; the verdicts are reported when the build ends
+    (:func:`finish`), which fails the build if any block failed.  A caption lists the
+    Pythons a block is proven on: this build's, and the matrix record's while fresh.
+    """
     blocks = [b for docname in sorted(_blocks(env)) for b in _blocks(env)[docname]]
     errors = [(d, line, msg) for d in sorted(_errors(env)) for line, msg in _errors(env)[d]]
-    _, confdir, _ = _ACTIVE[id(env)]
+    settings, confdir, record_path = _ACTIVE[id(env)]
     for docname, line, message in errors:
         page = os.path.relpath(env.doc2path(docname), confdir)
         logger.error(f"{page}:{line}: {message}", type="outputcheck", subtype="directive")
     app._outputcheck_failures = len(errors)  # type: ignore[attr-defined]
+    app._outputcheck_pending = None  # type: ignore[attr-defined]
     if not blocks:
         return []
     if not app.config.outputcheck_execute:
         logger.info(f"outputcheck: {len(blocks)} output blocks, not checked (outputcheck_execute is off)")
         return []
-    settings, _, record_path = _ACTIVE[id(env)]
-    verdicts, batch = check_blocks(blocks, settings)
-    changed = _record_versions(env, verdicts, load_record(record_path), settings.snippets_dir, record_path)
-    failed = [v for v in verdicts if not v.ok]
-    for verdict in verdicts:
-        if verdict.note:
-            logger.info(f"outputcheck: {verdict.note}")
-    for verdict in failed:
-        logger.error(verdict.report(), type="outputcheck", subtype="mismatch")
-    app._outputcheck_failures += len(failed)  # type: ignore[attr-defined]
-    logger.info(
-        f"outputcheck: {len(blocks)} output blocks, {batch.summary()}; "
-        f"{sum(v.verified for v in verdicts)} verified, {len(failed)} failed"
-        + (" (nothing ran: every result came from the cache)" if batch.ran == 0 else "")
-    )
+    changed = _record_versions(env, blocks, load_record(record_path), settings, record_path)
+    stamp = _stamp(blocks, settings)
+    marker = Path(app.doctreedir) / "outputcheck-verified"
+    try:
+        unchanged = marker.read_text() == stamp
+    except OSError:
+        unchanged = False
+    if unchanged:
+        logger.info(
+            f"outputcheck: {len(blocks)} output blocks, all verified by an earlier build and nothing "
+            f"they depend on has changed (nothing ran)"
+        )
+        return changed
+    marker.unlink(missing_ok=True)
+    holder: dict[str, Any] = {"stamp": stamp, "marker": marker}
+
+    def work() -> None:
+        try:
+            holder["done"] = check_blocks(blocks, settings)
+        except BaseException as exc:  # reported by finish()
+            holder["error"] = exc
+
+    thread = threading.Thread(target=work, name="outputcheck", daemon=True)
+    thread.start()
+    app._outputcheck_pending = (thread, holder, len(blocks))  # type: ignore[attr-defined]
     return changed
 
 
 def _record_versions(
-    env: BuildEnvironment, verdicts: list[Verdict], matrix: dict[str, dict], snippets_dir: Path, record_path: Path
+    env: BuildEnvironment, blocks: list[OutputBlock], matrix: dict[str, dict], settings: Settings, record_path: Path
 ) -> list[str]:
-    """Remember on which Pythons each block was verified (this build's, and those of the
-    matrix record while it is fresh); pages whose list changed are written again even
-    if their source did not change."""
+    """The Pythons each block's caption names; pages whose list changed are written
+    again even if their source did not change."""
     shown: dict[str, dict[int, str]] = {}
-    pages = {b.page: d for d, blocks in _blocks(env).items() for b in blocks}
+    pages = {b.page: d for d, bs in _blocks(env).items() for b in bs}
     stale = []
-    for verdict in verdicts:
-        docname = pages[verdict.block.page]
+    for block in blocks:
+        python = interpreters.find(block.spec.python, settings.python)
         versions: list[str] = []
-        if verdict.verified:
-            versions.append(interpreters.version(verdict.result.python))
-            recorded = fresh_versions(matrix, verdict.block, snippets_dir)
+        if python is not None:
+            versions.append(interpreters.version(python))
+            recorded = fresh_versions(matrix, block, settings.snippets_dir)
             if recorded is None:
-                stale.append(verdict.block.location)
+                stale.append(block.location)
             else:
                 versions = sorted(set(versions) | set(recorded), key=lambda v: tuple(int(p) for p in v.split(".")))
-        shown.setdefault(docname, {})[verdict.block.line] = ", ".join(versions)
+        shown.setdefault(pages[block.page], {})[block.line] = ", ".join(versions)
     if stale:
         logger.info(
             f"outputcheck: the verification record {record_path.name} is stale for {len(stale)} block(s) "
@@ -342,6 +361,47 @@ def _record_versions(
     previous = getattr(env, "outputcheck_versions", {})
     env.outputcheck_versions = shown  # type: ignore[attr-defined]
     return sorted(d for d in shown if previous.get(d) != shown[d])
+
+
+def _stamp(blocks: list[OutputBlock], settings: Settings) -> str:
+    """Everything a set of verdicts depends on, cheaply: the blocks as written, the size
+    and time of every file in snippets/, the interpreters and this tool's version.  Equal
+    to the stamp of the last build whose blocks all passed: that build's verdicts stand."""
+    files = sorted(
+        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
+        for p in settings.snippets_dir.glob("*.py")
+    )
+    pythons = sorted({interpreters.find(b.spec.python, settings.python) or "" for b in blocks})
+    stamps = [(p, os.stat(p).st_mtime_ns if p and os.path.exists(p) else 0) for p in pythons]
+    material = repr((__version__, sorted(b.identity for b in blocks), files, stamps, settings.timeout, settings.extra_env))
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _report(app: Sphinx) -> None:
+    """Wait for the background check and report every verdict of the build."""
+    pending = getattr(app, "_outputcheck_pending", None)
+    if not pending:
+        return
+    thread, holder, count = pending
+    thread.join()
+    app._outputcheck_pending = None  # type: ignore[attr-defined]
+    if "error" in holder:
+        raise holder["error"]
+    verdicts, batch = holder["done"]
+    failed = [v for v in verdicts if not v.ok]
+    if not failed and all(v.verified for v in verdicts):
+        write_atomic(holder["marker"], holder["stamp"].encode())
+    for verdict in verdicts:
+        if verdict.note:
+            logger.info(f"outputcheck: {verdict.note}")
+    for verdict in failed:
+        logger.error(verdict.report(), type="outputcheck", subtype="mismatch")
+    app._outputcheck_failures += len(failed)  # type: ignore[attr-defined]
+    logger.info(
+        f"outputcheck: {count} output blocks, {batch.summary()}; "
+        f"{sum(v.verified for v in verdicts)} verified, {len(failed)} failed"
+        + (" (nothing ran: every result came from the cache)" if batch.ran == 0 else "")
+    )
 
 
 def fill_versions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -358,8 +418,11 @@ def fill_versions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
+    try:
+        _report(app)
+    finally:
+        _ACTIVE.pop(id(app.env), None)
     failures = getattr(app, "_outputcheck_failures", 0)
-    _ACTIVE.pop(id(app.env), None)
     if exception is None and failures:
         logger.error(
             f"outputcheck: {failures} listing or output block(s) failed; see the messages above "

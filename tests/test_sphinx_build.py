@@ -205,7 +205,7 @@ def test_environment_is_minimal_and_fixed(book: Book, monkeypatch) -> None:
     assert "PYTHONWARNINGS = error::DeprecationWarning" in built.warnings
     keys = re.findall(r"^  \| \+([A-Z_]+) = ", built.warnings, flags=re.M)
     assert set(keys) <= {"PATH", "LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "PYTHONUNBUFFERED",
-                         "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONDONTWRITEBYTECODE", "PYTHONWARNINGS", "LC_CTYPE"}
+                         "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONDONTWRITEBYTECODE", "PYTHONWARNINGS", "LC_CTYPE", "OUTPUTCHECK_RUN"}
 
 
 def test_deprecation_warning_fails_the_run(book: Book) -> None:
