@@ -13,26 +13,32 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
+
+
+def _processes(name: str) -> Iterator[tuple[int, bytes]]:
+    """(pid, contents of /proc/<pid>/<name>) for every process we may read (Linux only)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return
+    for entry in proc.iterdir():
+        if entry.name.isdigit():
+            try:
+                yield int(entry.name), (entry / name).read_bytes()
+            except OSError:
+                continue
 
 
 def session_members(sid: int) -> list[int]:
     """Process ids whose session id is ``sid`` (Linux ``/proc``; empty elsewhere)."""
     members = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return members
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
+    for pid, raw in _processes("stat"):
+        stat = raw.decode("utf-8", "replace")
         # Fields after the command name, which is in parentheses and may hold spaces.
         fields = stat[stat.rfind(")") + 2 :].split()
         if len(fields) > 3 and int(fields[3]) == sid:
-            members.append(int(entry.name))
+            members.append(pid)
     return members
 
 
@@ -42,20 +48,7 @@ MARKER = "OUTPUTCHECK_RUN"
 def marked(token: str) -> list[int]:
     """Processes (of this user) whose environment carries ``MARKER=token``."""
     needle = f"{MARKER}={token}".encode() + b"\0"
-    found = []
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return found
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            environ = (entry / "environ").read_bytes()
-        except OSError:
-            continue
-        if needle in environ + b"\0":
-            found.append(int(entry.name))
-    return found
+    return [pid for pid, environ in _processes("environ") if needle in environ + b"\0"]
 
 
 def kill_marked(token: str, sig: int = signal.SIGKILL) -> int:

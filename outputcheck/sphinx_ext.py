@@ -30,7 +30,6 @@ from .blocks import BlockError, OutputBlock, make_block, parse_variant_version
 from . import interpreters
 from .cache import write_atomic
 from .check import Settings, check_blocks
-from .compare import Verdict
 from .config import load
 from .imports import local_sources
 from .listing import ListingError, excerpt

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import textwrap
 from io import StringIO
 from pathlib import Path
 

@@ -9,11 +9,10 @@ import socket
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
-from booktools import Book
+from booktools import Book, alive
 
 from outputcheck import servers
 from outputcheck.runner import RunSpec, run_snippet
@@ -21,13 +20,6 @@ from outputcheck.runner import RunSpec, run_snippet
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split(") ")[1].startswith("Z"))
 
 
 @pytest.mark.asyncio

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from booktools import alive
+
 from outputcheck.runner import RunSpec, run_many, run_snippet, snippet_environment
 
 
@@ -19,13 +21,6 @@ def write(folder: Path, name: str, code: str) -> RunSpec:
     return RunSpec(name)
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split(") ")[1].startswith("Z"))
 
 
 @pytest.mark.asyncio

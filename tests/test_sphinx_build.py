@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from pathlib import Path
 
-from booktools import HELLO, HELLO_PAGE, Book
+from booktools import Book, HELLO, HELLO_PAGE, alive
 
 
 def test_matching_book_builds_and_shows_listing_and_output(book: Book) -> None:
@@ -103,16 +102,9 @@ def test_timeout_kills_the_snippet_and_its_children(book: Book, tmp_path: Path) 
     assert "| waiting forever" in built.warnings
     assert elapsed < 2 + 10
     for pid in map(int, pids.read_text().split()):
-        assert not _alive(pid), f"process {pid} outlived the build"
+        assert not alive(pid), f"process {pid} outlived the build"
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split(") ")[1].startswith("Z"))
 
 
 def test_second_build_runs_nothing_and_says_so(book: Book) -> None:
