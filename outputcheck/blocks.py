@@ -24,7 +24,7 @@ from .normalize import VarySpec, parse_unordered, parse_vary
 from .runner import RunSpec
 
 PROMPT = "$ "
-OPTION_NAMES = ("vary", "unordered", "returncode", "timeout", "warnings", "server", "client", "pythons")
+OPTION_NAMES = ("vary", "unordered", "returncode", "timeout", "warnings", "server", "client", "pythons", "timeline")
 
 
 class BlockError(ValueError):
@@ -45,6 +45,12 @@ class OutputBlock:
     role: str = "main"  # "server": the block shows the server's terminal of a client run
     pythons: tuple[str, ...] = ()  # interpreters `make matrix` checks it on (empty: the project's)
     variants: tuple[tuple[str, str, str, int], ...] = ()  # (python3.N, transcript, why, line)
+    timeline: bool = False  # the page also shows a timeline drawn from an instrumented run
+
+    def instrumented(self) -> OutputBlock:
+        """The same promise, checked against an instrumented run of the same file: what it
+        prints must match the page too, and its record draws the timeline."""
+        return replace(self, spec=replace(self.spec, trace=True))
 
     @property
     def identity(self) -> str:
@@ -161,7 +167,10 @@ def make_block(page: Path, line: int, content: str, options: dict[str, str]) -> 
     except ValueError as exc:
         raise BlockError(str(exc)) from None
     pythons = parse_pythons(options.get("pythons", ""))
-    return OutputBlock(page, line, text, spec, vary, returncode, timeout, role, pythons)
+    timeline = "timeline" in options
+    if timeline and (spec.server or role == "server"):
+        raise BlockError(":timeline: draws one program's event loop; a client/server run has two")
+    return OutputBlock(page, line, text, spec, vary, returncode, timeout, role, pythons, timeline=timeline)
 
 
 def parse_pythons(value: str) -> tuple[str, ...]:

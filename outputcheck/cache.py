@@ -66,7 +66,7 @@ class ResultCache:
         files = source_files(spec, snippets_dir)
         material = {
             "format": FORMAT,
-            "spec": [spec.snippet, list(spec.args), spec.python, spec.warnings, spec.server],
+            "spec": [spec.snippet, list(spec.args), spec.python, spec.warnings, spec.server, spec.trace],
             "files": files,
             "python": interpreters.identity(python),
             "env": env,

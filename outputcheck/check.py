@@ -38,6 +38,14 @@ class Settings:
     jobs: int | None = None
     update_hint: str = UPDATE_HINT
     extra_env: dict[str, str] = field(default_factory=dict)
+    trace_site: Path | None = None  # the folder whose sitecustomize records an instrumented run
+
+    def environment(self, python: str, spec: RunSpec) -> dict[str, str]:
+        """The complete environment of one run of ``spec`` (it is part of the cache key)."""
+        site = self.trace_site if spec.trace else None
+        if spec.trace and site is None:
+            raise ValueError("an instrumented run needs [tool.outputcheck] trace-site")
+        return snippet_environment(python, self.extra_env, spec.warnings, site)
 
     def timeout_of(self, block: OutputBlock) -> float:
         return block.timeout if block.timeout is not None else self.timeout
@@ -68,8 +76,7 @@ async def run_blocks(
             continue
         pythons[spec] = python
         if cache:
-            env = snippet_environment(python, settings.extra_env, spec.warnings)
-            keys[spec] = cache.key(spec, settings.snippets_dir, python, env)
+            keys[spec] = cache.key(spec, settings.snippets_dir, python, settings.environment(python, spec))
             hit = cache.get(keys[spec], spec)
             if hit is not None:
                 batch.results[spec] = hit
@@ -90,7 +97,7 @@ async def run_blocks(
             snippets_dir=settings.snippets_dir,
             python=python,
             timeout=timeout,
-            env=snippet_environment(python, settings.extra_env, spec.warnings),
+            env=settings.environment(python, spec),
         )
 
     async def run_one(spec: RunSpec, timeout: float) -> RunResult:
@@ -125,6 +132,24 @@ async def run_blocks(
     batch.failed = sum(1 for r in batch.results.values() if not (r.completed or r.unavailable))
     batch.seconds = time.monotonic() - started
     return batch
+
+
+def cached_results(blocks: Iterable[OutputBlock], settings: Settings) -> dict[RunSpec, RunResult] | None:
+    """The cached run of every block, without running anything; None if one is missing."""
+    if not settings.cache_dir:
+        return None
+    cache = ResultCache(settings.cache_dir)
+    found: dict[RunSpec, RunResult] = {}
+    for block in blocks:
+        python = interpreters.find(block.spec.python, settings.python)
+        if python is None:
+            return None
+        key = cache.key(block.spec, settings.snippets_dir, python, settings.environment(python, block.spec))
+        result = cache.get(key, block.spec)
+        if result is None:
+            return None
+        found[block.spec] = result
+    return found
 
 
 def estimate_duration(script: Path) -> float | None:

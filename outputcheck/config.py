@@ -22,6 +22,7 @@ DEFAULTS = {
     "update-hint": UPDATE_HINT,
     "matrix": ["python3.11", "python3.12", "python3.13"],
     "record": "snippets/verified.json",
+    "trace-site": "timeline/site",
 }
 
 
@@ -37,6 +38,7 @@ class Project:
     update_hint: str
     matrix: tuple[str, ...]
     record: Path
+    trace_site: Path
 
     def settings(self, *, use_cache: bool = True, python: str = sys.executable) -> Settings:
         return Settings(
@@ -45,6 +47,7 @@ class Project:
             cache_dir=self.cache if use_cache else None,
             timeout=self.timeout,
             update_hint=self.update_hint,
+            trace_site=self.trace_site,
         )
 
 
@@ -81,4 +84,5 @@ def load(start: Path) -> Project:
         update_hint=str(values["update-hint"]),
         matrix=tuple(str(v) for v in values["matrix"]),  # type: ignore[attr-defined]
         record=root / str(values["record"]),
+        trace_site=root / str(values["trace-site"]),
     )

@@ -72,7 +72,10 @@ def pythons_of(block: OutputBlock, matrix: tuple[str, ...]) -> tuple[str, ...]:
 def run_matrix(
     blocks: list[OutputBlock], settings: Settings, matrix: tuple[str, ...], record_path: Path | None
 ) -> MatrixReport:
-    """Check ``blocks`` on every interpreter; rewrite the record if a path is given."""
+    """Check ``blocks`` on every interpreter; rewrite the record if a path is given.
+
+    Instrumented runs (timelines) are left out: the matrix proves what readers run."""
+    blocks = [b for b in blocks if not b.spec.trace]
     report = MatrixReport()
     old = load_record(record_path) if record_path else {}
     new: dict[str, dict] = {}

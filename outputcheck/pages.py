@@ -129,10 +129,15 @@ def collect(pages_dir: Path, root: Path) -> tuple[list[OutputBlock], list[Broken
                     if last is None or last.page != shown:
                         last = None
                     updated = found.add_to(last)
-                    blocks[-1] = last = updated
+                    index = -2 if last is not None and last.timeline else -1
+                    blocks[index] = last = updated
+                    if updated.timeline:
+                        blocks[-1] = updated.instrumented()
                 else:
                     last = found.block()
                     blocks.append(last)
+                    if last.timeline:
+                        blocks.append(last.instrumented())
             except (BlockError, ValueError) as exc:
                 broken.append(BrokenBlock(shown, found.line, str(exc)))
     return blocks, broken

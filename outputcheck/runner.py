@@ -16,6 +16,7 @@ import asyncio
 import os
 import shlex
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
@@ -38,6 +39,7 @@ class RunSpec:
     python: str = "python3"  # as typed by the reader: python3, or python3.N for one version
     warnings: str = "error"  # "error": DeprecationWarning fails the run; "default": Python's own filters
     server: str = ""  # a server snippet started first, listening, and stopped with Ctrl-C after
+    trace: bool = False  # an instrumented run: the event loop is recorded for a timeline
 
     @property
     def filename(self) -> str:
@@ -46,7 +48,11 @@ class RunSpec:
     @property
     def label(self) -> str:
         """A name for this way of running, unique among specs (for timings and logs)."""
-        return self.command_line + (f" (server {self.server}.py)" if self.server else "")
+        return (
+            self.command_line
+            + (f" (server {self.server}.py)" if self.server else "")
+            + (" (instrumented)" if self.trace else "")
+        )
 
     @property
     def command_line(self) -> str:
@@ -71,6 +77,7 @@ class RunResult:
     python: str = ""  # the interpreter that ran it
     server_output: str = ""  # what the server printed, when the run had one
     server_returncode: int | None = None
+    trace: str = ""  # the event-loop record of an instrumented run (JSON)
 
     @property
     def completed(self) -> bool:
@@ -79,7 +86,7 @@ class RunResult:
 
 
 def snippet_environment(
-    python: str, extra: dict[str, str] | None = None, warnings: str = "error"
+    python: str, extra: dict[str, str] | None = None, warnings: str = "error", trace_site: Path | None = None
 ) -> dict[str, str]:
     """The complete, fixed environment of a snippet run.
 
@@ -102,6 +109,10 @@ def snippet_environment(
     }
     if warnings == "error":
         env["PYTHONWARNINGS"] = "error::DeprecationWarning"
+    if trace_site is not None:
+        # An instrumented run: a sitecustomize there records the event loop; the listing
+        # itself is unchanged (see timeline/site/sitecustomize.py).
+        env["PYTHONPATH"] = str(trace_site)
     if extra:
         env.update(extra)
     return env
@@ -182,14 +193,22 @@ async def run_snippet(
         return RunResult(spec, "", None, 0.0, missing=True)
     started = time.monotonic()
     env = env if env is not None else snippet_environment(python)
-    running = await Running.start(python, spec.filename, spec.args, snippets_dir, env, max_output)
-    timed_out = False
-    try:
-        timed_out = await running.wait(timeout)
-    finally:
-        # The main process has ended or run out of time: whatever it left behind
-        # (children, grandchildren holding the pipe) goes with it.
-        output, truncated = await running.stop()
+    with tempfile.TemporaryDirectory(prefix="outputcheck-trace-") as folder:
+        trace_file = Path(folder) / "trace.json"
+        if spec.trace:
+            env = {**env, "OUTPUTCHECK_TRACE": str(trace_file)}  # not part of any cache key
+        running = await Running.start(python, spec.filename, spec.args, snippets_dir, env, max_output)
+        timed_out = False
+        try:
+            timed_out = await running.wait(timeout)
+        finally:
+            # The main process has ended or run out of time: whatever it left behind
+            # (children, grandchildren holding the pipe) goes with it.
+            output, truncated = await running.stop()
+        trace = trace_file.read_text(encoding="utf-8") if spec.trace and trace_file.is_file() else ""
+    error = ""
+    if spec.trace and not timed_out and not trace:
+        error = "the instrumented run wrote no event-loop record (is PYTHONPATH's sitecustomize shadowed?)"
     return RunResult(
         spec,
         output,
@@ -198,6 +217,8 @@ async def run_snippet(
         timed_out=timed_out,
         truncated=truncated,
         python=python,
+        trace=trace,
+        error=error,
     )
 
 

@@ -27,9 +27,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import __version__
 from .blocks import BlockError, OutputBlock, make_block, parse_variant_version
-from . import interpreters
+from . import interpreters, timelines
 from .cache import write_atomic
-from .check import Settings, check_blocks
+from .check import Settings, cached_results, check_blocks
 from .config import load
 from .imports import local_sources
 from .listing import ListingError, excerpt
@@ -56,6 +56,7 @@ def _settings(app: Sphinx) -> Settings:
         timeout=float(c.outputcheck_timeout or project.timeout),
         update_hint=c.outputcheck_update_hint or project.update_hint,
         jobs=c.outputcheck_jobs or None,
+        trace_site=project.trace_site,
     )
 
 
@@ -88,6 +89,10 @@ def label_for(language: str | None, key: str, **values: str) -> str:
 
 class verified_on(nodes.inline):
     """Filled after the runs: the Python version(s) an output block was verified on."""
+
+
+class timeline_slot(nodes.General, nodes.Element):
+    """Where the timeline of an instrumented run goes, once that run is done."""
 
 
 class SnippetDirective(SphinxDirective):
@@ -214,6 +219,7 @@ class OutputDirective(SnippetDirective):
         "server": directives.unchanged,
         "client": directives.unchanged,
         "pythons": directives.unchanged,
+        "timeline": directives.flag,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -228,6 +234,8 @@ class OutputDirective(SnippetDirective):
                 self.env.note_dependency(str(script))
                 self.depend_on(script)
             _blocks(self.env).setdefault(self.env.docname, []).append(block)
+            if block.timeline:
+                _blocks(self.env)[self.env.docname].append(block.instrumented())
         node = nodes.literal_block(text, text)
         node["language"] = "console"
         node["classes"].append("output")
@@ -237,6 +245,8 @@ class OutputDirective(SnippetDirective):
         caption = next(iter(container.findall(nodes.caption)))
         caption += nodes.Text(" ")
         caption += verified_on("", "", classes=["verified-on"], line=self.lineno)
+        if "timeline" in self.options:
+            return [container, timeline_slot("", snippet=command.split()[1] if " " in command else command, line=self.lineno)]
         return [container]
 
 
@@ -252,9 +262,13 @@ class OutputVariantDirective(SnippetDirective):
         blocks = _blocks(self.env).get(self.env.docname, [])
         try:
             python = parse_variant_version(self.arguments[0])
-            if not blocks:
+            plain = [i for i, b in enumerate(blocks) if not b.spec.trace]
+            if not plain:
                 raise BlockError("an output-variant follows the output block it is a variant of")
-            blocks[-1] = blocks[-1].with_variant(python, text, self.options.get("reason", ""), self.lineno)
+            last = plain[-1]
+            blocks[last] = blocks[last].with_variant(python, text, self.options.get("reason", ""), self.lineno)
+            if blocks[last].timeline and last + 1 < len(blocks):
+                blocks[last + 1] = blocks[last].instrumented()
         except BlockError as exc:
             self.record_error(f"output variant: {exc}")
             python = self.arguments[0]
@@ -311,7 +325,10 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
         unchanged = marker.read_text() == stamp
     except OSError:
         unchanged = False
-    if unchanged:
+    traced = [b for b in blocks if b.spec.trace]
+    earlier = cached_results(traced, settings) if unchanged else None
+    if unchanged and earlier is not None:
+        app._outputcheck_traces = {(b.page, b.line): earlier[b.spec].trace for b in traced}  # type: ignore[attr-defined]
         logger.info(
             f"outputcheck: {len(blocks)} output blocks, all verified by an earlier build and nothing "
             f"they depend on has changed (nothing ran)"
@@ -341,6 +358,8 @@ def _record_versions(
     pages = {b.page: d for d, bs in _blocks(env).items() for b in bs}
     stale = []
     for block in blocks:
+        if block.spec.trace:
+            continue  # the instrumented twin of a block: the block's caption speaks for both
         python = interpreters.find(block.spec.python, settings.python)
         versions: list[str] = []
         if python is not None:
@@ -387,6 +406,9 @@ def _report(app: Sphinx) -> None:
     if "error" in holder:
         raise holder["error"]
     verdicts, batch = holder["done"]
+    app._outputcheck_traces = {  # type: ignore[attr-defined]
+        (v.block.page, v.block.line): v.result.trace for v in verdicts if v.block.spec.trace and v.ok and v.result.trace
+    }
     failed = [v for v in verdicts if not v.ok]
     if not failed and all(v.verified for v in verdicts):
         write_atomic(holder["marker"], holder["stamp"].encode())
@@ -396,11 +418,34 @@ def _report(app: Sphinx) -> None:
     for verdict in failed:
         logger.error(verdict.report(), type="outputcheck", subtype="mismatch")
     app._outputcheck_failures += len(failed)  # type: ignore[attr-defined]
+    traced = sum(1 for v in verdicts if v.block.spec.trace)
     logger.info(
-        f"outputcheck: {count} output blocks, {batch.summary()}; "
+        f"outputcheck: {count - traced} output blocks and {traced} instrumented runs, {batch.summary()}; "
         f"{sum(v.verified for v in verdicts)} verified, {len(failed)} failed"
         + (" (nothing ran: every result came from the cache)" if batch.ran == 0 else "")
     )
+
+
+def _waits_for_timelines(app: Sphinx) -> bool:
+    """The web pages get their timelines after writing (no page waits for a run); a
+    book packed when written (EPUB) waits for the runs and draws them in place."""
+    return app.builder.name not in ("html", "dirhtml")
+
+
+def fill_timelines(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    slots = list(doctree.findall(timeline_slot))
+    if not slots:
+        return
+    if _waits_for_timelines(app):
+        _report(app)  # joins the running check (once), so the traces are there
+    page = os.path.relpath(app.env.doc2path(docname), _ACTIVE[id(app.env)][1])
+    traces = getattr(app, "_outputcheck_traces", {})
+    for slot in slots:
+        if _waits_for_timelines(app):
+            html = timelines.figure(traces.get((Path(page), slot["line"])), slot["snippet"], app.config.language, label_for)
+            slot.replace_self(nodes.raw("", html, format="html"))
+        else:
+            slot.replace_self(nodes.raw("", timelines.slot_html(page, slot["line"], slot["snippet"]), format="html"))
 
 
 def fill_versions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -419,6 +464,8 @@ def fill_versions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 def finish(app: Sphinx, exception: Exception | None) -> None:
     try:
         _report(app)
+        if exception is None and app.builder.format == "html" and not _waits_for_timelines(app):
+            timelines.fill_written_pages(app, getattr(app, "_outputcheck_traces", {}), label_for)
     finally:
         _ACTIVE.pop(id(app.env), None)
     failures = getattr(app, "_outputcheck_failures", 0)
@@ -463,6 +510,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", verify)
     app.connect("build-finished", finish)
     app.connect("doctree-resolved", fill_versions)
+    app.connect("doctree-resolved", fill_timelines)
     app.add_node(verified_on, html=(_visit_inline, _depart_inline), epub=(_visit_inline, _depart_inline),
                  text=(_skip, None), latex=(_skip, None), man=(_skip, None), texinfo=(_skip, None))
     return {"version": __version__, "env_version": 1, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,7 +30,7 @@ def apply(verdicts: Iterable[Verdict], root: Path) -> list[Verdict]:
     """Rewrite every updatable drifted block; return the verdicts that were written."""
     by_page: dict[Path, list[Verdict]] = defaultdict(list)
     for verdict in verdicts:
-        if not verdict.ok and verdict.updatable:
+        if not verdict.ok and verdict.updatable and not verdict.block.spec.trace:
             by_page[verdict.block.page].append(verdict)
     written: list[Verdict] = []
     for page, items in sorted(by_page.items()):

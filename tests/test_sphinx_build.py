@@ -252,7 +252,7 @@ def test_two_terminals_of_one_client_server_run(book: Book) -> None:
     )
     built = book.build()
     assert built.status == 0, built.warnings
-    assert "2 output blocks, 1 snippet runs: 1 ran" in built.out
+    assert "2 output blocks and 0 instrumented runs, 1 snippet runs: 1 ran" in built.out
     time.sleep(0.01)
     book.snippet("server", SERVER.replace('print("interrupted", flush=True)', 'print("stopped", flush=True)'))
     built = book.build()

@@ -172,3 +172,37 @@ def test_every_korean_page_has_its_english_twin(site: Path) -> None:
     korean = {p.name for p in (site / "ko").glob("*.html")}
     english = {p.name for p in (site / "en").glob("*.html")}
     assert korean == english and "futures.html" in korean
+
+
+@pytest.mark.parametrize("edition", ["ko", "en"])
+def test_timelines_match_the_transcripts(site: Path, edition: str) -> None:
+    """gather: results come back in argument order, but phase2 finishes first;
+    as_completed: answers arrive in the order the phases finish (2, 1, 0)."""
+    import xml.etree.ElementTree as ET
+
+    page = (site / edition / "control.html").read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="asyncio-timeline-figure">(.*?)</figure>', page, flags=re.S)
+    assert len(figures) == 4  # wait, wait with timeout, gather, as_completed
+    descs = []
+    for figure in figures:
+        svg = re.search(r"<svg.*?</svg>", figure, flags=re.S).group(0)
+        root = ET.fromstring(svg)
+        desc = root.find("{http://www.w3.org/2000/svg}desc")
+        assert desc is not None and desc.text
+        descs.append(desc.text)
+    gather, as_completed = descs[2], descs[3]
+    lane = re.compile(
+        r"^(?P<name>\S+): created at \d+ ms, waits until (?P<done>\d+(?:\.\d+)?) ms"
+        if edition == "en"
+        else r"^(?P<name>\S+): \d+ ms에 생성, (?P<done>\d+(?:\.\d+)?) ms까지 대기",
+        re.M,
+    )
+    done = {m["name"]: float(m["done"]) for m in lane.finditer(gather)}
+    assert {"main", "phase1", "phase2"} <= set(done)
+    assert done["phase2"] < done["phase1"] <= done["main"]  # phase2 finishes first ...
+    assert "results: ['phase1 result', 'phase2 result']" in gather  # ... results in argument order
+    done = {m["name"]: float(m["done"]) for m in lane.finditer(as_completed)}
+    by_finish = [name[-2] for name in sorted((n for n in done if n.startswith("phase(")), key=done.get)]
+    assert by_finish == ["2", "1", "0"]
+    answers = re.findall(r"received answer 'phase (\d) result'", as_completed)
+    assert answers == by_finish  # answers arrive in the order the phases finish
