@@ -442,7 +442,10 @@ def fill_timelines(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     traces = getattr(app, "_outputcheck_traces", {})
     for slot in slots:
         if _waits_for_timelines(app):
-            html = timelines.figure(traces.get((Path(page), slot["line"])), slot["snippet"], app.config.language, label_for)
+            html = timelines.figure(
+                traces.get((Path(page), slot["line"])), slot["snippet"], app.config.language, label_for,
+                picture=not app.builder.name.startswith("epub"),
+            )
             slot.replace_self(nodes.raw("", html, format="html"))
         else:
             slot.replace_self(nodes.raw("", timelines.slot_html(page, slot["line"], slot["snippet"]), format="html"))

@@ -30,8 +30,13 @@ def slot_html(page: str, line: int, snippet: str) -> str:
     return f'<div class="asyncio-timeline-slot" data-slot="{html.escape(page)}:{line}" data-snippet="{html.escape(snippet)}"></div>'
 
 
-def figure(trace_json: str | None, snippet: str, language: str | None, label_for: Callable[..., str]) -> str:
-    """The figure for one run: the SVG and, for everyone, the same content as text."""
+def figure(
+    trace_json: str | None, snippet: str, language: str | None, label_for: Callable[..., str], picture: bool = True
+) -> str:
+    """The figure for one run: the SVG and, for everyone, the same content as text.
+
+    Without ``picture`` (an EPUB: its package would have to declare every page with an
+    inline SVG) the figure is the text alone, open."""
     if not trace_json:
         return ""
     from timeline.draw import LABELS_EN, LABELS_KO, draw
@@ -42,6 +47,11 @@ def figure(trace_json: str | None, snippet: str, language: str | None, label_for
         labels=LABELS_KO if language == "ko" else LABELS_EN,
         title=words["title"].format(snippet=snippet),
     )
+    if not picture:
+        return (
+            f'<div class="asyncio-timeline-figure"><p>{html.escape(words["title"].format(snippet=snippet))}</p>'
+            f"<pre>{html.escape(drawing.text)}</pre></div>"
+        )
     return (
         '<figure class="asyncio-timeline-figure">'
         f"{drawing.svg}"
