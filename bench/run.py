@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "conf.py", "pyproject.toml"]
+COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml"]
 PLAIN = ["-D", "outputcheck_execute=0"]
 EDITED = "asyncio_call_soon"
 

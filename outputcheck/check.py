@@ -74,6 +74,12 @@ async def run_blocks(
         if python is None:
             batch.results[spec] = RunResult(spec, "", None, 0.0, unavailable=True)
             continue
+        if spec.trace and not (settings.trace_site and (settings.trace_site / "sitecustomize.py").is_file()):
+            batch.results[spec] = RunResult(
+                spec, "", None, 0.0,
+                error=f"no sitecustomize.py in the trace site {settings.trace_site} ([tool.outputcheck] trace-site)",
+            )
+            continue
         pythons[spec] = python
         if cache:
             keys[spec] = cache.key(spec, settings.snippets_dir, python, settings.environment(python, spec))

@@ -2,10 +2,11 @@
 
 Directives only collect (like ``sphinx.ext.doctest``): ``{listing}`` reads a part of a
 snippet file and records the file as a dependency of the page; ``{output}`` renders the
-transcript written in the page and records the block.  After all pages are read, one
-step runs every distinct command (in parallel, through the shared cache), compares
-each block with its run and reports every mismatch of the build with its page and
-line.  The build then finishes writing, and exits non-zero if anything failed.
+transcript written in the page and records the block.  After all pages are read, every
+distinct command starts running (in parallel, through the shared cache) while the pages
+are written; when the build ends, each block is compared with its run, every mismatch
+of the build is reported with its page and line, and the build exits non-zero if
+anything failed.  Timelines of instrumented runs are placed into the written pages.
 """
 
 from __future__ import annotations
@@ -14,33 +15,32 @@ import hashlib
 import os
 import threading
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
-from sphinx import addnodes
 from sphinx.application import Sphinx
-from sphinx.directives.code import container_wrapper  # for a custom :caption:
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
 
-from . import __version__
-from .blocks import BlockError, OutputBlock, make_block, parse_variant_version
-from . import interpreters, timelines
+from . import __version__, interpreters, timelines
+from .blocks import OutputBlock
 from .cache import write_atomic
 from .check import Settings, cached_results, check_blocks
 from .config import load
-from .imports import local_sources
-from .listing import ListingError, excerpt
+from .directives import (
+    ACTIVE,
+    ListingDirective,
+    OutputDirective,
+    OutputVariantDirective,
+    blocks_of,
+    errors_of,
+    label_for,
+    timeline_slot,
+    verified_on,
+)
 from .matrix import fresh_versions, load_record
 
 logger = logging.getLogger(__name__)
-
-
-#: Settings of each running build, by environment (the environment itself is pickled,
-#: settings are read fresh from conf.py and pyproject.toml every build).
-_ACTIVE: dict[int, tuple[Settings, Path, Path]] = {}  # settings, confdir, matrix record
 
 
 def _settings(app: Sphinx) -> Settings:
@@ -60,238 +60,13 @@ def _settings(app: Sphinx) -> Settings:
     )
 
 
-def _blocks(env: BuildEnvironment) -> dict[str, list[OutputBlock]]:
-    """Blocks per page, kept in the environment so unchanged pages keep theirs."""
-    if not hasattr(env, "outputcheck_blocks"):
-        env.outputcheck_blocks = {}  # type: ignore[attr-defined]
-    return env.outputcheck_blocks  # type: ignore[attr-defined,no-any-return]
-
-
-def _errors(env: BuildEnvironment) -> dict[str, list[tuple[int, str]]]:
-    """Directive errors per page, kept like the blocks: an unchanged broken page fails
-    every build, not only the one that read it."""
-    if not hasattr(env, "outputcheck_errors"):
-        env.outputcheck_errors = {}  # type: ignore[attr-defined]
-    return env.outputcheck_errors  # type: ignore[attr-defined,no-any-return]
-
-
-#: Words the tool itself puts on pages, per edition (not page text: no catalog needed).
-LABELS = {
-    "ko": {"download": "내려받기", "run": "실행", "verified": "{versions}에서 확인", "unverified": "이 컴퓨터에서 확인하지 못함"},
-    "en": {"download": "download", "run": "Run", "verified": "verified on {versions}", "unverified": "not verified on this machine"},
-}
-
-
-def label_for(language: str | None, key: str, **values: str) -> str:
-    table = LABELS.get(language or "en", LABELS["en"])
-    return table[key].format(**values)
-
-
-class verified_on(nodes.inline):
-    """Filled after the runs: the Python version(s) an output block was verified on."""
-
-
-class timeline_slot(nodes.General, nodes.Element):
-    """Where the timeline of an instrumented run goes, once that run is done."""
-
-
-class SnippetDirective(SphinxDirective):
-    """Shared: find the snippet file and make the page depend on it."""
-
-    def captioned(self, block: nodes.literal_block, title: str, kind: str) -> nodes.container:
-        """A block with a caption that is not translatable (file names, commands)."""
-        container = nodes.container("", literal_block=True, classes=["literal-block-wrapper", kind])
-        caption = nodes.caption(title, "")
-        caption += nodes.Text(title)
-        caption["translatable"] = False
-        self.set_source_info(caption)
-        container += caption
-        container += block
-        return container
-
-    def snippet_path(self, name: str) -> Path:
-        settings, _, _ = _ACTIVE[id(self.env)]
-        return settings.snippets_dir / f"{name}.py"
-
-    def depend_on(self, script: Path) -> None:
-        for path in local_sources(script):
-            self.env.note_dependency(str(path))
-
-    def record_error(self, message: str) -> None:
-        _errors(self.env).setdefault(self.env.docname, []).append((self.lineno, message))
-
-    def shown_page(self) -> str:
-        path = self.env.doc2path(self.env.docname)
-        _, confdir, _ = _ACTIVE[id(self.env)]
-        return os.path.relpath(path, confdir)
-
-
-class ListingDirective(SnippetDirective):
-    """Show all or part of ``snippets/<name>.py`` with its file name as caption."""
-
-    required_arguments = 1
-    has_content = False
-    option_spec: ClassVar[dict[str, Any]] = {
-        "pyobject": directives.unchanged_required,
-        "region": directives.unchanged_required,
-        "lines": directives.unchanged_required,
-        "dedent": directives.unchanged,
-        "emphasize-lines": directives.unchanged_required,
-        "caption": directives.unchanged_required,
-        "linenos": directives.flag,
-        "name": directives.unchanged,
-    }
-
-    def run(self) -> list[nodes.Node]:
-        name = self.arguments[0].removesuffix(".py")
-        script = self.snippet_path(name)
-        self.env.note_dependency(str(script))  # so creating the file later re-reads the page
-        if not script.is_file():
-            return self._error(f"listing: snippet {name}.py not found in {script.parent}; create it or fix the name")
-        self.depend_on(script)
-        dedent_opt = self.options.get("dedent", False)
-        dedent: int | bool | None = False
-        if "dedent" in self.options:
-            dedent = int(dedent_opt) if dedent_opt else True
-        try:
-            part = excerpt(
-                script,
-                pyobject=self.options.get("pyobject"),
-                region=self.options.get("region"),
-                lines=self.options.get("lines"),
-                dedent=dedent,
-            )
-        except (ListingError, SyntaxError, ValueError) as exc:
-            return self._error(f"listing {name}.py: {exc}")
-        node = nodes.literal_block(part.text, part.text, source=str(script))
-        node["language"] = "python"
-        node["classes"].append("listing")
-        highlight: dict[str, Any] = {}
-        if "emphasize-lines" in self.options:
-            from sphinx.util import parselinenos
-
-            count = part.text.count("\n") + 1
-            try:
-                highlight["hl_lines"] = [i + 1 for i in parselinenos(self.options["emphasize-lines"], count)]
-            except ValueError as exc:
-                return self._error(f"listing {name}.py: :emphasize-lines: {exc}")
-        if "linenos" in self.options:
-            if not part.contiguous:
-                return self._error(f"listing {name}.py: :linenos: needs a selection without region markers inside")
-            node["linenos"] = True
-            highlight["linenostart"] = part.first_line
-        node["highlight_args"] = highlight
-        self.set_source_info(node)
-        if "caption" in self.options:
-            wrapped = container_wrapper(self, node, self.options["caption"])
-        else:
-            wrapped = self.captioned(node, f"{name}.py", "listing-container")
-        self.add_download(wrapped, script)
-        self.add_name(wrapped)
-        return [wrapped]
-
-    def add_download(self, container: nodes.Element, script: Path) -> None:
-        """A link that serves the snippet file itself (Sphinx copies it to _downloads/)."""
-        caption = next(iter(container.findall(nodes.caption)))
-        target = os.path.relpath(script, Path(self.env.doc2path(self.env.docname)).parent)
-        label = label_for(self.config.language, "download")
-        link = addnodes.download_reference("", "", reftarget=target, refdoc=self.env.docname, refexplicit=True)
-        link["classes"].append("listing-download")
-        link += nodes.inline(label, label)
-        caption += nodes.Text(" ")
-        caption += link
-
-    def _error(self, message: str) -> list[nodes.Node]:
-        self.record_error(message)
-        return []
-
-
-class OutputDirective(SnippetDirective):
-    """The transcript of a run, as the reader sees it; checked after reading."""
-
-    has_content = True
-    option_spec: ClassVar[dict[str, Any]] = {
-        "vary": directives.unchanged,
-        "unordered": directives.unchanged,
-        "returncode": directives.unchanged,
-        "timeout": directives.unchanged,
-        "warnings": directives.unchanged,
-        "server": directives.unchanged,
-        "client": directives.unchanged,
-        "pythons": directives.unchanged,
-        "timeline": directives.flag,
-    }
-
-    def run(self) -> list[nodes.Node]:
-        text = "\n".join(self.content)
-        try:
-            block = make_block(Path(self.shown_page()), self.lineno, text, dict(self.options))
-        except (BlockError, ValueError) as exc:
-            self.record_error(f"output block: {exc}")
-        else:
-            for name in filter(None, [block.spec.snippet, block.spec.server]):
-                script = self.snippet_path(name)
-                self.env.note_dependency(str(script))
-                self.depend_on(script)
-            _blocks(self.env).setdefault(self.env.docname, []).append(block)
-            if block.timeline:
-                _blocks(self.env)[self.env.docname].append(block.instrumented())
-        node = nodes.literal_block(text, text)
-        node["language"] = "console"
-        node["classes"].append("output")
-        self.set_source_info(node)
-        command = text.split("\n", 1)[0].removeprefix("$ ").strip()
-        container = self.captioned(node, f"{label_for(self.config.language, 'run')}: {command}", "output-container")
-        caption = next(iter(container.findall(nodes.caption)))
-        caption += nodes.Text(" ")
-        caption += verified_on("", "", classes=["verified-on"], line=self.lineno)
-        if "timeline" in self.options:
-            return [container, timeline_slot("", snippet=command.split()[1] if " " in command else command, line=self.lineno)]
-        return [container]
-
-
-class OutputVariantDirective(SnippetDirective):
-    """What the block before it prints on one Python version, and why."""
-
-    required_arguments = 1
-    has_content = True
-    option_spec: ClassVar[dict[str, Any]] = {"reason": directives.unchanged_required}
-
-    def run(self) -> list[nodes.Node]:
-        text = "\n".join(self.content)
-        blocks = _blocks(self.env).get(self.env.docname, [])
-        try:
-            python = parse_variant_version(self.arguments[0])
-            plain = [i for i, b in enumerate(blocks) if not b.spec.trace]
-            if not plain:
-                raise BlockError("an output-variant follows the output block it is a variant of")
-            last = plain[-1]
-            blocks[last] = blocks[last].with_variant(python, text, self.options.get("reason", ""), self.lineno)
-            if blocks[last].timeline and last + 1 < len(blocks):
-                blocks[last + 1] = blocks[last].instrumented()
-        except BlockError as exc:
-            self.record_error(f"output variant: {exc}")
-            python = self.arguments[0]
-        node = nodes.literal_block(text, text)
-        node["language"] = "console"
-        node["classes"].append("output")
-        self.set_source_info(node)
-        container = self.captioned(node, f"{python.removeprefix('python')}: {label_for(self.config.language, 'run')}", "output-variant")
-        reason = self.options.get("reason", "")
-        if reason:
-            paragraph = nodes.paragraph(reason, "", nodes.Text(reason), classes=["variant-reason"])
-            self.set_source_info(paragraph)
-            container.insert(1, paragraph)
-        return [container]
-
-
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    _blocks(env).pop(docname, None)
-    _errors(env).pop(docname, None)
+    blocks_of(env).pop(docname, None)
+    errors_of(env).pop(docname, None)
 
 
 def merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-    for table in (_blocks, _errors):
+    for table in (blocks_of, errors_of):
         mine, theirs = table(env), table(other)
         for docname in docnames & set(theirs):
             mine[docname] = theirs[docname]  # type: ignore[index]
@@ -305,9 +80,9 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
     (:func:`finish`), which fails the build if any block failed.  A caption lists the
     Pythons a block is proven on: this build's, and the matrix record's while fresh.
     """
-    blocks = [b for docname in sorted(_blocks(env)) for b in _blocks(env)[docname]]
-    errors = [(d, line, msg) for d in sorted(_errors(env)) for line, msg in _errors(env)[d]]
-    settings, confdir, record_path = _ACTIVE[id(env)]
+    blocks = [b for docname in sorted(blocks_of(env)) for b in blocks_of(env)[docname]]
+    errors = [(d, line, msg) for d in sorted(errors_of(env)) for line, msg in errors_of(env)[d]]
+    settings, confdir, record_path = ACTIVE[id(env)]
     for docname, line, message in errors:
         page = os.path.relpath(env.doc2path(docname), confdir)
         logger.error(f"{page}:{line}: {message}", type="outputcheck", subtype="directive")
@@ -355,7 +130,7 @@ def _record_versions(
     """The Pythons each block's caption names; pages whose list changed are written
     again even if their source did not change."""
     shown: dict[str, dict[int, str]] = {}
-    pages = {b.page: d for d, bs in _blocks(env).items() for b in bs}
+    pages = {b.page: d for d, bs in blocks_of(env).items() for b in bs}
     stale = []
     for block in blocks:
         if block.spec.trace:
@@ -438,7 +213,7 @@ def fill_timelines(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         return
     if _waits_for_timelines(app):
         _report(app)  # joins the running check (once), so the traces are there
-    page = os.path.relpath(app.env.doc2path(docname), _ACTIVE[id(app.env)][1])
+    page = os.path.relpath(app.env.doc2path(docname), ACTIVE[id(app.env)][1])
     traces = getattr(app, "_outputcheck_traces", {})
     for slot in slots:
         if _waits_for_timelines(app):
@@ -470,7 +245,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
         if exception is None and app.builder.format == "html" and not _waits_for_timelines(app):
             timelines.fill_written_pages(app, getattr(app, "_outputcheck_traces", {}), label_for)
     finally:
-        _ACTIVE.pop(id(app.env), None)
+        ACTIVE.pop(id(app.env), None)
     failures = getattr(app, "_outputcheck_failures", 0)
     if exception is None and failures:
         logger.error(
@@ -493,7 +268,7 @@ def _skip(self: Any, node: nodes.Element) -> None:
 
 
 def activate(app: Sphinx) -> None:
-    _ACTIVE[id(app.env)] = (_settings(app), Path(app.confdir), load(Path(app.confdir)).record)
+    ACTIVE[id(app.env)] = (_settings(app), Path(app.confdir), load(Path(app.confdir)).record)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
