@@ -160,7 +160,8 @@ def cached_results(blocks: Iterable[OutputBlock], settings: Settings) -> dict[Ru
 
 def estimate_duration(script: Path) -> float | None:
     """A first guess of how long a snippet runs, before it ever ran here: the seconds it
-    asks to sleep or wait for.  Only used to start long runs first."""
+    asks to sleep or wait for (0 when it asks for none: a short run).  Only used to start
+    long runs first; None only when the file cannot be read as Python."""
     try:
         tree = ast.parse(script.read_bytes())
     except (OSError, SyntaxError, ValueError):
@@ -172,7 +173,7 @@ def estimate_duration(script: Path) -> float | None:
             values = [*node.args[:1], *(k.value for k in node.keywords if k.arg == "timeout")]
             if name in ("sleep", "wait_for", "wait") or any(k.arg == "timeout" for k in node.keywords):
                 total += sum(v.value for v in values if isinstance(v, ast.Constant) and isinstance(v.value, (int, float)))
-    return total or None
+    return total
 
 
 def judge(blocks: Iterable[OutputBlock], batch: Batch, settings: Settings) -> list[Verdict]:

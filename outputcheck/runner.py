@@ -265,10 +265,11 @@ async def run_many(
     The longest runs start first (unknown durations count as longest, since a new or
     edited snippet might be slow), so the batch ends close to the slowest run.
     """
-    pending = sorted(
-        specs,
-        key=lambda st: (-(expected_duration(st[0]) or float("inf")), st[0]),
-    )
+    def longest_first(item: tuple[RunSpec, float]) -> tuple[float, RunSpec]:
+        expected = expected_duration(item[0])
+        return (-(float("inf") if expected is None else expected), item[0])
+
+    pending = sorted(specs, key=longest_first)
     limit = asyncio.Semaphore(jobs or default_jobs())
     results: dict[RunSpec, RunResult] = {}
 

@@ -118,8 +118,8 @@ async def test_missing_snippet_is_reported_not_raised(tmp_path: Path) -> None:
 
 @pytest.mark.asyncio
 async def test_longest_known_runs_start_first(tmp_path: Path) -> None:
-    specs = [RunSpec(n) for n in ("short", "long", "unknown", "middle")]
-    known = {"short": 0.1, "long": 3.0, "middle": 1.0}
+    specs = [RunSpec(n) for n in ("short", "none", "long", "unknown", "middle")]
+    known = {"short": 0.1, "long": 3.0, "middle": 1.0, "none": 0.0}  # 0.0: asks for no sleep
     order: list[str] = []
 
     async def fake_run(spec: RunSpec, timeout: float):
@@ -130,7 +130,7 @@ async def test_longest_known_runs_start_first(tmp_path: Path) -> None:
     await run_many(
         [(s, 5.0) for s in specs], fake_run, expected_duration=lambda s: known.get(s.snippet), jobs=1
     )
-    assert order == ["unknown", "long", "middle", "short"]
+    assert order == ["unknown", "long", "middle", "short", "none"]
 
 
 @pytest.mark.asyncio
