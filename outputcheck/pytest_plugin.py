@@ -169,7 +169,8 @@ class SnippetFile(pytest.File):
                 yield OutputItem.from_parent(self, name=f"{block.location}[{block.spec.snippet}]", block=block)
             return
         for block in state.by_snippet.get(name, []):
-            yield OutputItem.from_parent(self, name=str(block.location), block=block)
+            suffix = "[instrumented]" if block.spec.trace else ""
+            yield OutputItem.from_parent(self, name=f"{block.location}{suffix}", block=block)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
