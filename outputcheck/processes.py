@@ -51,10 +51,10 @@ def marked(token: str) -> list[int]:
     return [pid for pid, environ in _processes("environ") if needle in environ + b"\0"]
 
 
-def kill_marked(token: str, sig: int = signal.SIGKILL) -> int:
-    """Kill every process carrying the run's marker; return how many."""
+def _signal_all(pids: list[int], sig: int) -> int:
+    """Send ``sig`` to each process (never this one); return how many got it."""
     count = 0
-    for pid in marked(token):
+    for pid in pids:
         if pid == os.getpid():
             continue
         try:
@@ -65,6 +65,11 @@ def kill_marked(token: str, sig: int = signal.SIGKILL) -> int:
     return count
 
 
+def kill_marked(token: str, sig: int = signal.SIGKILL) -> int:
+    """Kill every process carrying the run's marker; return how many."""
+    return _signal_all(marked(token), sig)
+
+
 def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
     """Send ``sig`` to every process of the snippet's session; return how many were found."""
     found = 0
@@ -73,10 +78,4 @@ def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
         found += 1
     except (ProcessLookupError, PermissionError):
         pass
-    for pid in session_members(sid):
-        try:
-            os.kill(pid, sig)
-            found += 1
-        except (ProcessLookupError, PermissionError):
-            pass
-    return found
+    return found + _signal_all(session_members(sid), sig)
