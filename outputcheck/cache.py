@@ -32,6 +32,8 @@ from .imports import local_sources
 from .runner import RunResult, RunSpec
 
 FORMAT = 1
+#: Seconds a timed-out run is remembered (see :meth:`ResultCache.put`).
+FAILED_RUN_MEMORY = 120.0
 
 
 def _digest(data: bytes) -> str:
@@ -96,12 +98,18 @@ class ResultCache:
         except (ValueError, KeyError, TypeError):
             self.damaged.append(path)
             return None
+        if not result.completed and time.time() > float(entry.get("expires", 0)):
+            return None  # a timeout is remembered only briefly: the next build tries again
         result.cached = True
         return result
 
     def put(self, key: str, result: RunResult) -> None:
-        """Store a completed run; runs that timed out or could not start are not kept."""
-        if not result.completed:
+        """Store a run.  A completed run is kept for good (it is keyed on everything that
+        can change it).  A run that timed out or failed to start is kept for
+        :data:`FAILED_RUN_MEMORY` seconds only: long enough that the other edition and a
+        test run of the same build reuse it instead of waiting out the timeout again,
+        short enough that the next build tries again (the machine may have been busy)."""
+        if result.missing or result.unavailable:
             return
         body = asdict(result)
         body.pop("spec")
@@ -112,6 +120,8 @@ class ResultCache:
             "checksum": _digest(json.dumps(body, sort_keys=True).encode()),
             "result": body,
         }
+        if not result.completed:
+            entry["expires"] = time.time() + FAILED_RUN_MEMORY
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(entry, ensure_ascii=False, indent=1).encode())

@@ -260,3 +260,22 @@ def test_two_terminals_of_one_client_server_run(book: Book) -> None:
     assert built.status == 1
     assert "page.md:3: output differs from the page [snippet server]" in built.warnings
     assert "+stopped" in built.warnings and "(with client.py as client)" in built.warnings
+
+
+def test_a_timeout_is_shared_by_the_same_build_but_retried_later(book: Book, monkeypatch) -> None:
+    from outputcheck import cache as cache_module
+
+    book.snippet("slow", "import time\nprint('start', flush=True)\ntime.sleep(60)\n")
+    book.page("page", "# P\n\n```{output}\n:timeout: 1.5\n\n$ python3 slow.py\nstart\n```\n")
+    started = time.monotonic()
+    first = book.build()
+    assert first.status == 1 and "ran past its timeout of 1.5 s" in first.warnings
+    again = book.build()  # the other edition, a moment later: the same verdict, no second wait
+    assert again.status == 1 and "ran past its timeout of 1.5 s" in again.warnings
+    assert "0 ran, 1 cached" in again.out
+    assert time.monotonic() - started < 1.5 * 2 + 3
+    monkeypatch.setattr(cache_module, "FAILED_RUN_MEMORY", -1.0)
+    (book.root / "_cache").rename(book.root / "_old_cache")  # entries written from now on expire at once
+    book.build()
+    later = book.build()
+    assert "1 ran, 0 cached" in later.out  # an expired timeout is run again
