@@ -105,8 +105,8 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if unchanged and earlier is not None:
         app._outputcheck_traces = {(b.page, b.line): earlier[b.spec].trace for b in traced}  # type: ignore[attr-defined]
         logger.info(
-            f"outputcheck: {len(blocks)} output blocks, all verified by an earlier build and nothing "
-            f"they depend on has changed (nothing ran)"
+            f"outputcheck: {len(blocks) - len(traced)} output blocks and {len(traced)} instrumented runs, "
+            f"all verified by an earlier build and nothing they depend on has changed (nothing ran)"
         )
         return changed
     marker.unlink(missing_ok=True)
