@@ -158,11 +158,12 @@ def _record_versions(
 
 def _stamp(blocks: list[OutputBlock], settings: Settings) -> str:
     """Everything a set of verdicts depends on, cheaply: the blocks as written, the size
-    and time of every file in snippets/, the interpreters and this tool's version.  Equal
+    and time of every file in snippets/ and of this tool's own modules, the interpreters.  Equal
     to the stamp of the last build whose blocks all passed: that build's verdicts stand."""
     files = sorted(
-        (p.name, p.stat().st_size, p.stat().st_mtime_ns)
-        for p in settings.snippets_dir.glob("*.py")
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns)
+        for folder in (settings.snippets_dir, Path(__file__).parent)  # the snippets, and this tool
+        for p in folder.glob("*.py")
     )
     pythons = sorted({interpreters.find(b.spec.python, settings.python) or "" for b in blocks})
     stamps = [(p, os.stat(p).st_mtime_ns if p and os.path.exists(p) else 0) for p in pythons]
