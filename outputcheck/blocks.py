@@ -25,6 +25,7 @@ from .runner import RunSpec
 
 PROMPT = "$ "
 OPTION_NAMES = ("vary", "unordered", "returncode", "timeout", "warnings", "server", "client", "pythons", "timeline")
+FLAG_OPTIONS = ("timeline",)  # options that take no value
 
 
 class BlockError(ValueError):
@@ -57,10 +58,6 @@ class OutputBlock:
         """What the block promises (command, text, how it compares), as a short digest."""
         material = repr((self.spec, self.text, self.vary, self.returncode, self.role, self.variants))
         return hashlib.sha256(material.encode()).hexdigest()[:16]
-
-    def expected_for(self, python: str) -> str:
-        """The transcript expected from interpreter ``python3.N``: its variant, if any."""
-        return self.variant_for(python)[0]
 
     def variant_for(self, python: str) -> tuple[str, int]:
         """(transcript, page line) expected from ``python3.N``: its variant, or the block."""

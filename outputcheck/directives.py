@@ -18,7 +18,7 @@ from sphinx.directives.code import container_wrapper  # for a custom :caption:
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from .blocks import BlockError, OutputBlock, make_block, parse_variant_version
+from .blocks import FLAG_OPTIONS, OPTION_NAMES, BlockError, OutputBlock, make_block, parse_variant_version
 from .check import Settings
 from .imports import local_sources
 from .listing import ListingError, excerpt
@@ -178,16 +178,10 @@ class OutputDirective(SnippetDirective):
     """The transcript of a run, as the reader sees it; checked after reading."""
 
     has_content = True
+    # The options are those blocks.make_block knows, so the page scanner and the build
+    # can never disagree on what a block may say.
     option_spec: ClassVar[dict[str, Any]] = {
-        "vary": directives.unchanged,
-        "unordered": directives.unchanged,
-        "returncode": directives.unchanged,
-        "timeout": directives.unchanged,
-        "warnings": directives.unchanged,
-        "server": directives.unchanged,
-        "client": directives.unchanged,
-        "pythons": directives.unchanged,
-        "timeline": directives.flag,
+        name: directives.flag if name in FLAG_OPTIONS else directives.unchanged for name in OPTION_NAMES
     }
 
     def run(self) -> list[nodes.Node]:

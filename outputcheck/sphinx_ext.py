@@ -26,7 +26,7 @@ from . import __version__, interpreters, timelines
 from .blocks import OutputBlock
 from .cache import write_atomic
 from .check import Settings, cached_results, check_blocks
-from .config import load
+from .config import Project, load
 from .directives import (
     ACTIVE,
     ListingDirective,
@@ -43,9 +43,8 @@ from .matrix import fresh_versions, load_record
 logger = logging.getLogger(__name__)
 
 
-def _settings(app: Sphinx) -> Settings:
+def _settings(app: Sphinx, project: Project) -> Settings:
     """Settings from conf.py, falling back to the project's pyproject.toml."""
-    project = load(Path(app.confdir))
     c = app.config
     base = Path(app.confdir)
     return Settings(
@@ -219,7 +218,7 @@ def fill_timelines(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     for slot in slots:
         if _waits_for_timelines(app):
             html = timelines.figure(
-                traces.get((Path(page), slot["line"])), slot["snippet"], app.config.language, label_for,
+                traces.get((Path(page), slot["line"])), slot["snippet"], app.config.language,
                 picture=not app.builder.name.startswith("epub"),
             )
             slot.replace_self(nodes.raw("", html, format="html"))
@@ -244,7 +243,7 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
     try:
         _report(app)
         if exception is None and app.builder.format == "html" and not _waits_for_timelines(app):
-            timelines.fill_written_pages(app, getattr(app, "_outputcheck_traces", {}), label_for)
+            timelines.fill_written_pages(app, getattr(app, "_outputcheck_traces", {}))
     finally:
         ACTIVE.pop(id(app.env), None)
     failures = getattr(app, "_outputcheck_failures", 0)
@@ -269,7 +268,8 @@ def _skip(self: Any, node: nodes.Element) -> None:
 
 
 def activate(app: Sphinx) -> None:
-    ACTIVE[id(app.env)] = (_settings(app), Path(app.confdir), load(Path(app.confdir)).record)
+    project = load(Path(app.confdir))
+    ACTIVE[id(app.env)] = (_settings(app, project), Path(app.confdir), project.record)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ def slot_html(page: str, line: int, snippet: str) -> str:
 
 
 def figure(
-    trace_json: str | None, snippet: str, language: str | None, label_for: Callable[..., str], picture: bool = True
+    trace_json: str | None, snippet: str, language: str | None, picture: bool = True
 ) -> str:
     """The figure for one run: the SVG and, for everyone, the same content as text.
 
@@ -61,7 +60,7 @@ def figure(
     )
 
 
-def fill_written_pages(app: Any, traces: dict[tuple[Path, int], str], label_for: Callable[..., str]) -> int:
+def fill_written_pages(app: Any, traces: dict[tuple[Path, int], str]) -> int:
     """Fill the slots of every written page; return how many timelines were placed."""
     placed = 0
     outdir = Path(app.outdir)
@@ -76,7 +75,7 @@ def fill_written_pages(app: Any, traces: dict[tuple[Path, int], str], label_for:
             if not trace:
                 return m.group(0)  # the run failed: the build reports it and fails
             placed += 1
-            return figure(trace, html.unescape(m.group("snippet")), app.config.language, label_for)
+            return figure(trace, html.unescape(m.group("snippet")), app.config.language)
 
         write_atomic(path, _SLOT.sub(fill, text).encode("utf-8"))
     return placed
