@@ -24,7 +24,7 @@ import threading
 import time
 from pathlib import Path
 
-from outputcheck.cache import write_atomic
+from outputcheck.files import write_atomic
 
 EDITIONS = {"ko": "한국어", "en": "English"}
 

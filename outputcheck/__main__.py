@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import update
+from . import interrupts, update
 from .check import check_blocks
 from .config import Project, load
 from .matrix import run_matrix
@@ -25,7 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", choices=["check", "update", "matrix"])
     parser.add_argument("--project", type=Path, default=Path.cwd(), help="project folder (default: here)")
     parser.add_argument("--no-cache", action="store_true", help="run every snippet, ignore cached runs")
+    parser.add_argument(
+        "--runs", type=int, default=update.CONFIRMING_RUNS,
+        help=f"update: fresh runs that must agree before a block is written (default {update.CONFIRMING_RUNS})",
+    )
     args = parser.parse_args(argv)
+    interrupts.install(f"make {'update-outputs' if args.mode == 'update' else args.mode}")
+    interrupts.set_phase("reading the pages")
 
     project = load(args.project)
     blocks, broken = collect(project.pages, project.root)
@@ -33,21 +39,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{b.location}: {b.message}", file=sys.stderr)
     if args.mode == "matrix":
         return matrix_main(project, blocks, broken, use_cache=not args.no_cache)
-    verdicts, batch = check_blocks(blocks, project.settings(use_cache=not args.no_cache))
-    print(f"outputcheck: {len(blocks)} output blocks; {batch.summary()}")
+    settings = project.settings(use_cache=not args.no_cache)
+    interrupts.set_phase(f"running the listings of {len(blocks)} output blocks")
+    verdicts, batch = check_blocks(blocks, settings)
+    flaky = sum(1 for v in verdicts if v.flaky)
+    print(f"outputcheck: {len(blocks)} output blocks; {batch.summary()}; {flaky} flaky")
     failed = [v for v in verdicts if not v.ok]
+    refused: list[update.Refused] = []
     if args.mode == "update":
-        written = update.apply(failed, project.root)
+        confirmed, refused = update.confirm(failed, settings, runs=max(1, args.runs))
+        written = update.apply(confirmed, project.root)
         for v in written:
-            print(f"updated {v.block.location} [{v.block.spec.command_line}]")
-        failed = [v for v in failed if v not in written]
-        if not written:
+            print(f"updated {v.block.location} [{v.block.command.removeprefix('$ ')}] ({args.runs} fresh runs agreed)")
+        done = {(v.block.page, v.block.line) for v in written} | {(r.verdict.block.page, r.verdict.block.line) for r in refused}
+        failed = [v for v in failed if (v.block.page, v.block.line) not in done]
+        if not written and not refused:
             print("outputcheck: every block already matches its run; nothing to update")
+    for r in refused:
+        print(r.report(), file=sys.stderr)
     for v in failed:
-        print(v.report(), file=sys.stderr)
-    if failed or broken:
+        print(v.report() if v.fails else f"warning: {v.report()}", file=sys.stderr)
+    fatal = [v for v in failed if v.fails]
+    if fatal or broken or refused:
         print(
-            f"outputcheck: {len(failed) + len(broken)} block(s) need attention (see above)",
+            f"outputcheck: {len(fatal) + len(broken) + len(refused)} block(s) need attention (see above)",
             file=sys.stderr,
         )
         return 1

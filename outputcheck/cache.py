@@ -6,6 +6,12 @@ full version), the fixed environment and this tool's own format version.  The ve
 is never cached: comparison (with its normalization) is redone from the stored output
 every time, so a changed block or ``:vary:`` can never reuse a stale pass.
 
+A failure is never replayed.  A run that did not end cleanly (a timeout, a server that
+did not listen or stop), or whose output a block found wrong, is served only to the
+command that made it (both editions of one ``make html``, through the owner marker of
+:mod:`outputcheck.processes`); the next command runs it again.  Nothing is stored
+while the command is being interrupted.
+
 Entries are written whole (temporary file, then rename) so concurrent builds and test
 runs share the cache safely.  An entry that does not parse, or whose checksum or key
 does not match, is ignored and the snippet runs again: never a false pass.
@@ -17,9 +23,6 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import os
-import stat
-import tempfile
 import time
 from collections.abc import AsyncIterator
 from dataclasses import asdict
@@ -27,13 +30,12 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from . import interpreters
+from . import interpreters, processes
+from .files import write_atomic
 from .imports import local_sources
 from .runner import RunResult, RunSpec
 
-FORMAT = 1
-#: Seconds a timed-out run is remembered (see :meth:`ResultCache.put`).
-FAILED_RUN_MEMORY = 120.0
+FORMAT = 2
 
 
 def _digest(data: bytes) -> str:
@@ -78,7 +80,8 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str, spec: RunSpec) -> RunResult | None:
+    def _read(self, key: str) -> dict | None:
+        """The entry of ``key`` if it is whole and its own; damaged ones are noted."""
         path = self._path(key)
         try:
             raw = path.read_text(encoding="utf-8")
@@ -89,27 +92,36 @@ class ResultCache:
             return None
         try:
             entry = json.loads(raw)
-            body = entry["result"]
             if entry["key"] != key or entry["checksum"] != _digest(
-                json.dumps(body, sort_keys=True).encode()
+                json.dumps(entry["result"], sort_keys=True).encode()
             ):
                 raise ValueError("checksum")
-            result = RunResult(spec=spec, **{k: v for k, v in body.items() if k != "spec"})
         except (ValueError, KeyError, TypeError):
             self.damaged.append(path)
             return None
-        if not result.completed and time.time() > float(entry.get("expires", 0)):
-            return None  # a timeout is remembered only briefly: the next build tries again
+        return entry
+
+    def get(self, key: str, spec: RunSpec, mine_only: bool = False) -> RunResult | None:
+        """The stored run of ``key``, unless it is damaged, or a failure that another
+        command made (see the module's docstring); ``mine_only``: only if this command
+        made it."""
+        entry = self._read(key)
+        if entry is None:
+            return None
+        try:
+            result = RunResult(spec=spec, **{k: v for k, v in entry["result"].items() if k != "spec"})
+        except TypeError:
+            self.damaged.append(self._path(key))
+            return None
+        own = entry.get("owner") == processes.OWNER
+        if (mine_only or not result.clean or entry.get("failed")) and not own:
+            return None
         result.cached = True
         return result
 
     def put(self, key: str, result: RunResult) -> None:
-        """Store a run.  A completed run is kept for good (it is keyed on everything that
-        can change it).  A run that timed out or failed to start is kept for
-        :data:`FAILED_RUN_MEMORY` seconds only: long enough that the other edition and a
-        test run of the same build reuse it instead of waiting out the timeout again,
-        short enough that the next build tries again (the machine may have been busy)."""
-        if result.missing or result.unavailable:
+        """Store a run (never while the command is stopping: its runs were cut short)."""
+        if result.missing or result.unavailable or processes.stopping():
             return
         body = asdict(result)
         body.pop("spec")
@@ -117,14 +129,30 @@ class ResultCache:
         entry = {
             "key": key,
             "snippet": result.spec.command_line,
+            "owner": processes.OWNER,
             "checksum": _digest(json.dumps(body, sort_keys=True).encode()),
             "result": body,
         }
-        if not result.completed:
-            entry["expires"] = time.time() + FAILED_RUN_MEMORY
+        self._write(key, entry)
+
+    def mark_failed(self, key: str) -> None:
+        """A block found this run wrong: from now on only this command may reuse it."""
+        entry = self._read(key)
+        if entry is None or processes.stopping():
+            return
+        entry["failed"] = True
+        entry["owner"] = processes.OWNER
+        self._write(key, entry)
+
+    def _write(self, key: str, entry: dict) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps(entry, ensure_ascii=False, indent=1).encode())
+
+    @staticmethod
+    def rerun_key(key: str) -> str:
+        """Where the fresh rerun of a failed run is kept (for the rest of the command)."""
+        return _digest(f"rerun of {key}".encode())
 
     @contextlib.asynccontextmanager
     async def claim(self, key: str, wait: float) -> AsyncIterator[bool]:
@@ -165,30 +193,9 @@ class ResultCache:
 
     def record_durations(self, results: list[RunResult]) -> None:
         fresh = {r.spec.label: r.duration for r in results if r.completed and not r.cached}
-        if not fresh:
+        if not fresh or processes.stopping():
             return
         merged = self.durations() | fresh
         self.folder.mkdir(parents=True, exist_ok=True)
         write_atomic(self._durations_path(), json.dumps(merged, indent=1, sort_keys=True).encode())
 
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all (a reader never sees a half-written file)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            mode = stat.S_IMODE(os.stat(path).st_mode)
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -1,6 +1,12 @@
 """Check a set of blocks: run each distinct command once (or take it from the cache),
 then judge every block against its run.
 
+A block that fails is not reported at once: its run is done again, fresh, and only
+then judged for good.  If the fresh run matches, the block is *flaky* (its output
+changes from run to run in a way the block does not declare), which is reported as
+such, with both runs.  Either way the failed run is marked in the cache, so no later
+command is served it (:mod:`outputcheck.cache`).
+
 This is the one entry point shared by the Sphinx build, the pytest plugin and the
 update command, so all three see the same runs and the same verdicts.
 """
@@ -9,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
-import sys
+import os
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable
@@ -17,10 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import interpreters
+from . import interpreters, servers
 from .blocks import OutputBlock
 from .cache import ResultCache
-from .compare import UPDATE_HINT, Verdict, check
+from .compare import UPDATE_HINT, Verdict, check, flaky
 from .normalize import HostPaths
 from .runner import Batch, RunResult, RunSpec, run_many, run_snippet, snippet_environment
 
@@ -32,13 +38,15 @@ class Settings:
     """Where snippets live and how to run them."""
 
     snippets_dir: Path
-    python: str = sys.executable
+    python: str = field(default_factory=interpreters.reader_python)  # what ``python3`` runs
     cache_dir: Path | None = None  # None: run everything, remember nothing
     timeout: float = 30.0
     jobs: int | None = None
     update_hint: str = UPDATE_HINT
     extra_env: dict[str, str] = field(default_factory=dict)
     trace_site: Path | None = None  # the folder whose sitecustomize records an instrumented run
+    #: A flaky block fails the check (in CI) instead of only being reported.
+    strict: bool = field(default_factory=lambda: os.environ.get("CI", "").lower() not in ("", "0", "false", "no"))
 
     def environment(self, python: str, spec: RunSpec) -> dict[str, str]:
         """The complete environment of one run of ``spec`` (it is part of the cache key)."""
@@ -97,14 +105,7 @@ async def run_blocks(
         return estimate_duration(settings.snippets_dir / spec.filename)
 
     async def execute(spec: RunSpec, timeout: float) -> RunResult:
-        python = pythons[spec]
-        return await run_snippet(
-            spec,
-            snippets_dir=settings.snippets_dir,
-            python=python,
-            timeout=timeout,
-            env=settings.environment(python, spec),
-        )
+        return await run_fresh(spec, settings, pythons[spec], timeout)
 
     async def run_one(spec: RunSpec, timeout: float) -> RunResult:
         if not cache:
@@ -138,6 +139,12 @@ async def run_blocks(
     batch.failed = sum(1 for r in batch.results.values() if not (r.completed or r.unavailable))
     batch.seconds = time.monotonic() - started
     return batch
+
+
+async def run_fresh(spec: RunSpec, settings: Settings, python: str, timeout: float) -> RunResult:
+    """One run, never from the cache: alone, or as a client against its server."""
+    how = servers.run_with_server if spec.server else run_snippet
+    return await how(spec, snippets_dir=settings.snippets_dir, python=python, timeout=timeout, env=settings.environment(python, spec))
 
 
 def cached_results(blocks: Iterable[OutputBlock], settings: Settings) -> dict[RunSpec, RunResult] | None:
@@ -194,9 +201,70 @@ def judge(blocks: Iterable[OutputBlock], batch: Batch, settings: Settings) -> li
 
 
 def check_blocks(blocks: list[OutputBlock], settings: Settings) -> tuple[list[Verdict], Batch]:
-    """Run and judge, from synchronous code (Sphinx, pytest hooks, the command line)."""
-    batch = run_sync(run_blocks(blocks, settings))
-    return judge(blocks, batch, settings), batch
+    """Run, judge, and rerun what failed, from synchronous code (Sphinx, pytest, the CLI)."""
+    return run_sync(check_async(blocks, settings))
+
+
+async def check_async(blocks: list[OutputBlock], settings: Settings) -> tuple[list[Verdict], Batch]:
+    batch = await run_blocks(blocks, settings)
+    verdicts = judge(blocks, batch, settings)
+    return await recheck(verdicts, batch, settings), batch
+
+
+#: Failures worth a second, fresh run before they are reported: a wrong output or exit
+#: code may be a one-time hiccup of a busy machine; a timeout is not rerun (it would
+#: double the wait), a missing file or interpreter cannot change.
+def _rerun_worthy(verdict: Verdict) -> bool:
+    r = verdict.result
+    return not verdict.ok and r.completed and not r.truncated
+
+
+async def recheck(verdicts: list[Verdict], batch: Batch, settings: Settings) -> list[Verdict]:
+    """Rerun each failed run once, fresh, and judge its blocks again.
+
+    The failed run is marked in the cache (no other command is served it).  The rerun is
+    kept for this command only, so both editions of one build judge the same two runs.
+    A block that the rerun satisfies becomes *flaky*; one that fails again is reported
+    with the rerun.
+    """
+    failed = {v.block.spec: v.result for v in verdicts if _rerun_worthy(v)}
+    if not failed:
+        return verdicts
+    cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
+    reruns: dict[RunSpec, RunResult] = {}
+
+    async def again(spec: RunSpec, first: RunResult) -> None:
+        python = first.python or interpreters.find(spec.python, settings.python) or settings.python
+        timeout = max(settings.timeout_of(v.block) for v in verdicts if v.block.spec == spec)
+        if cache is None:
+            reruns[spec] = await run_fresh(spec, settings, python, timeout)
+            return
+        key = cache.key(spec, settings.snippets_dir, python, settings.environment(python, spec))
+        cache.mark_failed(key)
+        rerun_key = cache.rerun_key(key)
+        async with cache.claim(rerun_key, wait=timeout + 10):
+            result = cache.get(rerun_key, spec, mine_only=True)
+            if result is None:
+                result = await run_fresh(spec, settings, python, timeout)
+                cache.put(rerun_key, result)
+            reruns[spec] = result
+
+    await asyncio.gather(*(again(spec, first) for spec, first in failed.items()))
+    batch.rerun = len(reruns)
+    second = Batch(results=reruns)
+    out: list[Verdict] = []
+    for verdict in verdicts:
+        spec = verdict.block.spec
+        if spec not in reruns or verdict.ok:
+            out.append(verdict)
+            continue
+        (again_verdict,) = judge([verdict.block], second, settings)
+        if again_verdict.ok:
+            out.append(flaky(verdict, again_verdict, settings.strict))
+        else:
+            again_verdict.first = verdict.result
+            out.append(again_verdict)
+    return out
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:

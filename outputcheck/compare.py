@@ -8,6 +8,7 @@ problem without rerunning anything by hand.
 from __future__ import annotations
 
 import difflib
+import signal
 from dataclasses import dataclass
 
 from . import interpreters
@@ -31,10 +32,18 @@ class Verdict:
     note: str = ""  # why a block that did not fail was not verified either
     target_line: int = 0  # the page line of what was compared: the block, or its variant
     expected: str = ""  # the transcript compared against (the block's or its variant's)
+    flaky: bool = False  # the run failed, a fresh rerun passed: output varies undeclared
+    strict: bool = True  # whether a flaky block fails the check (CI) or is only reported
+    first: RunResult | None = None  # the failed first run, when this verdict is its rerun's
 
     @property
     def ok(self) -> bool:
         return not self.problem
+
+    @property
+    def fails(self) -> bool:
+        """Whether this verdict fails the build: any failure, a flaky block only in CI."""
+        return not self.ok and (self.strict or not self.flaky)
 
     @property
     def verified(self) -> bool:
@@ -50,7 +59,7 @@ class Verdict:
         if self.ok:
             return ""
         r = self.result
-        how = "did not finish" if r.timed_out else f"exit code {r.returncode}"
+        how = _ending(r, self.block.role)
         lines = [
             f"{self.block.location}: {self.problem} [snippet {self.block.shown_snippet}]",
             f"  command: cd snippets && {self.block.command.removeprefix('$ ')}"
@@ -65,6 +74,27 @@ class Verdict:
         if self.next_step:
             lines.append(f"  next: {self.next_step}")
         return "\n".join(lines)
+
+
+def _ending(result: RunResult, role: str) -> str:
+    """How the run of a block's own program ended, in a reader's words."""
+    if role == "server":
+        if result.server_problem and not result.client_started:
+            return "its client was not run"
+        code = result.server_returncode
+        return "killed after Ctrl-C" if code is None else _exit_words(code)
+    if not result.client_started:
+        return "not run"
+    return "did not finish" if result.timed_out else _exit_words(result.returncode)
+
+
+def _exit_words(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit code {code}"
 
 
 def _indent(text: str, prefix: str = "  | ") -> str:
@@ -121,20 +151,25 @@ def check(
         )
     actual = transcript(block, result, host)
     captured = "captured output:\n" + _shorten(actual.split("\n", 1)[1] if "\n" in actual else "(nothing)")
+    if result.server_problem and (block.role == "server" or not result.client_started):
+        return _server_problem(block, result, actual, captured)
     if result.error:
         return Verdict(block, result, actual, f"could not run {name}: {result.error}", captured)
     if result.timed_out:
         return Verdict(
             block, result, actual,
-            f"{name} ran past its timeout of {timeout:g} s and was killed with every process it started",
+            f"{name} ran past its timeout of {timeout:g} s and was killed after {result.duration:.1f} s, "
+            f"with every process it started",
             captured,
             f"fix snippets/{name}, or give this block a larger ':timeout:' if it is meant to be slow",
         )
     if returncode != block.returncode:
         expected = "" if block.returncode == 0 else f" (the block expects {block.returncode})"
+        last = next((line for line in reversed(actual.split("\n")[1:]) if line.strip()), "")
         return Verdict(
             block, result, actual,
-            f"{name} exited with code {returncode}{expected}",
+            (f"{name} was {_exit_words(returncode)}" if (returncode or 0) < 0 else f"{name} exited with code {returncode}")
+            + expected + (f": {last.strip()[:200]}" if last and (returncode or 0) > 0 else ""),
             captured,
             f"fix snippets/{name}; if the failure is the lesson, declare ':returncode: {returncode}' "
             f"on the block and run `{update_hint}`",
@@ -167,3 +202,68 @@ def check(
         target_line=line,
         expected=expected,
     )
+
+
+def _server_problem(block: OutputBlock, result: RunResult, actual: str, captured: str) -> Verdict:
+    """A server that never listened on its port, or did not stop after Ctrl-C.  On the
+    client's block this only says the client was not run (it did nothing wrong)."""
+    server = f"{block.spec.server}.py"
+    if "did not stop" in result.server_problem:
+        fix = (f"make snippets/{server} stop on Ctrl-C: catch KeyboardInterrupt around the loop, "
+               f"close the server and return")
+    elif "ended before" in result.server_problem:
+        fix = f"fix snippets/{server} (its output is above)"
+    else:
+        fix = (f"make snippets/{server} listen on the port given in the environment variable "
+               f"ECHO_PORT (int(os.environ['ECHO_PORT'])): each run gets a free port")
+    if block.role == "server":
+        return Verdict(block, result, actual, result.server_problem, captured, fix)
+    return Verdict(
+        block, result, actual, f"{block.spec.filename} was not run: {result.server_problem}", "",
+        fix + f" (the server's own block reports its output)",
+    )
+
+
+def flaky(first: Verdict, rerun: Verdict, strict: bool) -> Verdict:
+    """A block whose run failed once and matched in a fresh rerun.
+
+    Its output changes from run to run in a way the block does not declare.  Writing
+    either run into the page would only move the failure; the fix is a declaration of
+    what varies, or a listing that does not vary.
+    """
+    a = first.actual.split("\n")
+    b = rerun.actual.split("\n")
+    moved = _moved_lines(a, b)
+    details = [
+        "first run, which differed from the page:",
+        _indent(first.details or _shorten(first.actual), "  "),
+        "fresh rerun, which matched the page:",
+        _indent(_shorten(rerun.actual, keep="head"), "  "),
+    ]
+    if moved:
+        details.append("lines that moved between the two runs (transcript line: first run -> rerun):")
+        details += [f"  {i + 1} -> {j + 1}: {text}" for text, i, j in moved[:SHOWN_LINES]]
+    elif first.result.returncode != rerun.result.returncode:
+        details.append(f"exit code: {first.result.returncode} in the first run, {rerun.result.returncode} in the rerun")
+    block = first.block
+    return Verdict(
+        block, rerun.result, rerun.actual,
+        "flaky: the first run differed from the page, a fresh rerun matched it",
+        "\n".join(details),
+        "declare what varies on the block (':unordered: a-b' for lines whose order changes, ':vary:' for values) "
+        "or make the listing deterministic; do not run `make update-outputs`: it would only write one of the "
+        "varying outputs into the page",
+        target_line=rerun.target_line, expected=rerun.expected, flaky=True, strict=strict, first=first.result,
+    )
+
+
+def _moved_lines(a: list[str], b: list[str]) -> list[tuple[str, int, int]]:
+    """Lines found once in each run but at different places: (text, index in a, index in b)."""
+    where_b = {}
+    for j, line in enumerate(b):
+        where_b.setdefault(line, []).append(j)
+    moved = []
+    for i, line in enumerate(a):
+        if a.count(line) == 1 and len(where_b.get(line, [])) == 1 and where_b[line][0] != i:
+            moved.append((line, i, where_b[line][0]))
+    return moved

@@ -6,11 +6,11 @@ snippets with the same cache and timeouts.
 
 from __future__ import annotations
 
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import interpreters
 from .check import Settings
 from .compare import UPDATE_HINT
 
@@ -40,10 +40,12 @@ class Project:
     record: Path
     trace_site: Path
 
-    def settings(self, *, use_cache: bool = True, python: str = sys.executable) -> Settings:
+    def settings(self, *, use_cache: bool = True, python: str | None = None) -> Settings:
+        """How to run this project's listings (``python``: what ``python3`` runs; by
+        default the Python a reader has, see :func:`interpreters.reader_python`)."""
         return Settings(
             snippets_dir=self.snippets,
-            python=python,
+            python=python or interpreters.reader_python(),
             cache_dir=self.cache if use_cache else None,
             timeout=self.timeout,
             update_hint=self.update_hint,

@@ -1,6 +1,8 @@
 """Find the interpreter a block asks for.
 
-``python3`` is the Python that runs the build.  ``python3.N`` (a block that shows a
+``python3`` is the Python a reader has: the interpreter the build's virtualenv was made
+from, not the virtualenv (:func:`reader_python`), so a listing that imports one of the
+book's own tools (Sphinx, Playwright) fails here as it would for the reader.  ``python3.N`` (a block that shows a
 listing on one particular version, such as the historical generator listing on 3.8)
 is looked up on PATH, then under pyenv.  A reader's machine may have none of them:
 then the block is reported as not verified here, never as passed.
@@ -17,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from .files import write_atomic
 
 
 #: Versions asked before, by interpreter file (path, size, mtime): starting an
@@ -50,8 +54,6 @@ def identity(python: str) -> str | None:
     if found and stamp and _is_binary(python):
         known[stamp] = found
         try:
-            from .cache import write_atomic
-
             write_atomic(_KNOWN, json.dumps(known, indent=1, sort_keys=True).encode())
         except OSError:
             pass
@@ -106,11 +108,30 @@ def _candidates(name: str) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=1)
+def reader_python() -> str:
+    """The interpreter under the running virtualenv (this one, outside a virtualenv).
+
+    Its own site-packages are what a reader with the same Python has; the virtualenv's,
+    where the build's dependencies live, are not visible to it.
+    """
+    if sys.prefix == sys.base_prefix:
+        return sys.executable
+    base = getattr(sys, "_base_executable", "")
+    if base and os.path.realpath(base) != os.path.realpath(os.path.join(sys.prefix, "bin", os.path.basename(base))):
+        return base
+    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    for candidate in (Path(sys.base_prefix) / "bin" / version, Path(sys.base_prefix) / "bin" / "python3"):
+        if candidate.is_file():
+            return str(candidate)
+    return sys.executable  # pragma: no cover - a virtualenv without its base: nothing better
+
+
 @functools.lru_cache(maxsize=None)
-def find(name: str, default: str = sys.executable) -> str | None:
+def find(name: str, default: str | None = None) -> str | None:
     """Path of a working ``name`` (``python3`` or ``python3.N``), or None if absent."""
     if name == "python3":
-        return default
+        return default or reader_python()
     for candidate in _candidates(name):
         if identity(candidate):
             return candidate

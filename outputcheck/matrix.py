@@ -19,10 +19,11 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import interpreters
+from . import interpreters, interrupts
 from .blocks import OutputBlock
-from .cache import source_digest, write_atomic
-from .check import Settings, judge, run_blocks, run_sync
+from .cache import source_digest
+from .check import Settings, check_blocks
+from .files import write_atomic
 from .compare import Verdict
 
 FORMAT = 1
@@ -88,8 +89,9 @@ def run_matrix(
         report.checked[name] = interpreters.version(python)
         chosen = [b for b in blocks if name in pythons_of(b, matrix)]
         retargeted = [replace(b, spec=replace(b.spec, python=name)) for b in chosen]
-        batch = run_sync(run_blocks(retargeted, settings))
-        for original, verdict in zip(chosen, judge(retargeted, batch, settings)):
+        interrupts.set_phase(f"verifying {len(chosen)} blocks on {name}")
+        verdicts, _ = check_blocks(retargeted, settings)
+        for original, verdict in zip(chosen, verdicts):
             entry = new.setdefault(
                 original.identity,
                 {
@@ -113,5 +115,6 @@ def run_matrix(
                     entry["verified"][name] = previous["verified"][name]
     if record_path:
         text = json.dumps({"format": FORMAT, "blocks": dict(sorted(new.items()))}, indent=1, sort_keys=True, ensure_ascii=False)
-        write_atomic(record_path, (text + "\n").encode("utf-8"))
+        with interrupts.deferred():
+            write_atomic(record_path, (text + "\n").encode("utf-8"))
     return report

@@ -1,20 +1,62 @@
-"""Kill everything a snippet started.
+"""The one owner of every process the tool starts: it starts them, knows them, stops them.
 
-Each snippet runs as the leader of a new session (``start_new_session=True``), so its
-children and grandchildren share its session id even if they move to another process
-group.  Killing the group catches the usual case; scanning ``/proc`` for the session
-catches the rest on Linux.  A daemon that starts a session of its own escapes both, so
-every run also carries a marker in its environment (``OUTPUTCHECK_RUN``, unique to the
-run, inherited by everything it starts) and whatever still carries it when the run
-ends is killed too.
+Each listing runs as the leader of a new session (so a terminal's Ctrl-C meant for the
+build is never taken for the listing's own), with two markers in its environment,
+inherited by everything it starts:
+
+- ``OUTPUTCHECK_RUN``: unique to the run.  When the run ends, its session is killed,
+  and so is whatever still carries the marker (a daemon that left the session).
+- ``OUTPUTCHECK_OWNER``: the command the run belongs to (``make html`` and the two
+  Sphinx processes it starts share one).  An interrupt kills everything that carries it,
+  even runs of a child process that was itself killed before it could clean up.
+
+Every started run is registered here until it is stopped, so an interrupt, an exception
+or the end of the interpreter can stop what is still running (:func:`stop_all`).  Once
+stopping has begun nothing new starts and no result is recorded (:func:`stopping`).
+
+Listing processes start with SIGINT, SIGTERM and SIGPIPE at their defaults, whatever the
+builder inherited: a build run as a background job (SIGINT ignored), under ``nohup``
+(SIGHUP ignored) or by cron must still be able to stop a server with Ctrl-C, and a
+listing whose reader has gone must die rather than hang.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import os
+import shutil
 import signal
+import subprocess
+import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
+
+MARKER = "OUTPUTCHECK_RUN"
+OWNER_MARKER = "OUTPUTCHECK_OWNER"
+#: The command this process belongs to: inherited from the command that started it (so
+#: ``make html`` and its Sphinx processes are one owner), or new.
+OWNER = os.environ.get(OWNER_MARKER) or uuid.uuid4().hex
+#: Signals every listing starts with at their default action.
+DEFAULT_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGHUP)
+
+
+class Interrupted(Exception):
+    """The command is stopping (Ctrl-C, SIGTERM, or its end): no run starts or counts."""
+
+
+_stopping = threading.Event()
+_lock = threading.Lock()
+_live: dict[int, Running] = {}
+
+
+def stopping() -> bool:
+    """True once :func:`stop_all` began: results of this moment are not to be trusted."""
+    return _stopping.is_set()
+
+
+# -- /proc ------------------------------------------------------------------------------
 
 
 def _processes(name: str) -> Iterator[tuple[int, bytes]]:
@@ -42,16 +84,13 @@ def session_members(sid: int) -> list[int]:
     return members
 
 
-MARKER = "OUTPUTCHECK_RUN"
+def marked(*needles: str) -> list[int]:
+    """Processes (of this user) whose environment carries one of ``NAME=value`` needles."""
+    wanted = [n.encode() + b"\0" for n in needles]
+    return [pid for pid, environ in _processes("environ") if any(w in environ + b"\0" for w in wanted)]
 
 
-def marked(token: str) -> list[int]:
-    """Processes (of this user) whose environment carries ``MARKER=token``."""
-    needle = f"{MARKER}={token}".encode() + b"\0"
-    return [pid for pid, environ in _processes("environ") if needle in environ + b"\0"]
-
-
-def _signal_all(pids: list[int], sig: int) -> int:
+def signal_all(pids: list[int], sig: int) -> int:
     """Send ``sig`` to each process (never this one); return how many got it."""
     count = 0
     for pid in pids:
@@ -67,7 +106,7 @@ def _signal_all(pids: list[int], sig: int) -> int:
 
 def kill_marked(token: str, sig: int = signal.SIGKILL) -> int:
     """Kill every process carrying the run's marker; return how many."""
-    return _signal_all(marked(token), sig)
+    return signal_all(marked(f"{MARKER}={token}"), sig)
 
 
 def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
@@ -78,4 +117,145 @@ def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
         found += 1
     except (ProcessLookupError, PermissionError):
         pass
-    return found + _signal_all(session_members(sid), sig)
+    return found + signal_all(session_members(sid), sig)
+
+
+# -- starting with clean signals ----------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _launcher() -> tuple[str, ...]:
+    """A prefix that execs the program with the default signal actions restored.
+
+    An ignored signal survives ``exec`` (a handled one does not), and Python cannot
+    reset it in the child without ``preexec_fn``, which is unsafe in a threaded
+    program.  GNU ``env --default-signal`` (coreutils 8.31+) resets it and then execs,
+    so the listing's own pid, session and command line are unchanged.
+    """
+    env = shutil.which("env", path="/usr/bin:/bin")
+    if env:
+        names = ",".join(signal.Signals(s).name.removeprefix("SIG") for s in DEFAULT_SIGNALS)
+        prefix = (env, f"--default-signal={names}")
+        try:
+            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
+                return prefix
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    return ()
+
+
+def _reset_signals() -> None:  # pragma: no cover - only where env lacks --default-signal
+    for sig in DEFAULT_SIGNALS:
+        signal.signal(sig, signal.SIG_DFL)
+
+
+class Running:
+    """One started program (leader of a new session), its pipe's reader, its markers."""
+
+    def __init__(
+        self, proc: asyncio.subprocess.Process, reader: asyncio.Future[tuple[bytes, bool]], token: str, name: str
+    ) -> None:
+        self.proc = proc
+        self.reader = reader
+        self.token = token
+        self.name = name
+
+    @classmethod
+    async def start(
+        cls, python: str, filename: str, args: tuple[str, ...], cwd: Path, env: dict[str, str], max_output: int
+    ) -> Running:
+        """Start ``python filename args`` in ``cwd``; stdout and stderr share one pipe."""
+        if stopping():
+            raise Interrupted(f"not starting {filename}: the command is stopping")
+        token = uuid.uuid4().hex
+        prefix = _launcher()
+        proc = await asyncio.create_subprocess_exec(
+            *prefix,
+            python,
+            filename,
+            *args,
+            cwd=cwd,
+            env={**env, MARKER: token, OWNER_MARKER: OWNER},  # not part of any cache key
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,  # one pipe: the order a terminal shows
+            start_new_session=True,
+            preexec_fn=None if prefix else _reset_signals,
+        )
+        assert proc.stdout is not None
+        running = cls(proc, asyncio.ensure_future(read_capped(proc.stdout, max_output)), token, filename)
+        with _lock:
+            _live[proc.pid] = running
+        if stopping():  # an interrupt came while it started: it must not outlive the command
+            kill_session(proc.pid)
+            raise Interrupted(f"{filename} started while the command was stopping")
+        return running
+
+    async def wait(self, timeout: float) -> bool:
+        """Wait for the process to end; True if it ran out of time."""
+        try:
+            await asyncio.wait_for(asyncio.shield(self.proc.wait()), timeout)
+        except asyncio.TimeoutError:
+            return True
+        return False
+
+    async def stop(self) -> tuple[str, bool]:
+        """Kill whatever is left of the run and return (output, truncated)."""
+        kill_session(self.proc.pid)
+        kill_marked(self.token)
+        if self.proc.returncode is None:
+            await self.proc.wait()
+        with _lock:
+            _live.pop(self.proc.pid, None)
+        try:
+            data, truncated = await asyncio.wait_for(self.reader, 5.0)
+        except asyncio.TimeoutError:  # a process outside the session still holds the pipe
+            self.reader.cancel()
+            data, truncated = b"", True
+        return data.decode("utf-8", errors="backslashreplace"), truncated
+
+
+async def read_capped(stream: asyncio.StreamReader, limit: int) -> tuple[bytes, bool]:
+    """Read to end of stream; keep the first ``limit`` bytes, drop (but drain) the rest, so
+    a runaway listing can neither exhaust memory nor block on a full pipe."""
+    kept = bytearray()
+    truncated = False
+    while chunk := await stream.read(65536):
+        room = limit - len(kept)
+        if room > 0:
+            kept += chunk[:room]
+        if len(chunk) > room:
+            truncated = True
+    return bytes(kept), truncated
+
+
+def running_names() -> list[str]:
+    """File names of the listings running now (for an interrupt's message)."""
+    with _lock:
+        return sorted(r.name for r in _live.values())
+
+
+def stop_all(everything_of_owner: bool = True) -> list[str]:
+    """Stop every process this command started, and every session they created.
+
+    Safe from a signal handler and from ``atexit``: it only sends signals.  With
+    ``everything_of_owner``, processes that carry this command's owner marker die too,
+    including runs started by a child process of the command (a Sphinx build of
+    ``make html``).  Returns the names of the listings that were still running.
+    """
+    _stopping.set()
+    with _lock:
+        live = list(_live.values())
+    for running in live:
+        kill_session(running.proc.pid)
+    needles = [f"{MARKER}={r.token}" for r in live]
+    if everything_of_owner:
+        needles.append(f"{OWNER_MARKER}={OWNER}")
+    if needles:
+        signal_all(marked(*needles), signal.SIGKILL)
+    return sorted(r.name for r in live)
+
+
+def forget_stop() -> None:
+    """Allow runs again (tests that interrupt in-process, then go on)."""
+    _stopping.clear()

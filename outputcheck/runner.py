@@ -15,15 +15,14 @@ from __future__ import annotations
 import asyncio
 import os
 import shlex
-import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import processes
+from . import interpreters, processes
+from .processes import Running
 
 #: Output beyond this many bytes is drained and dropped, so a runaway snippet cannot
 #: exhaust memory; the result says it was truncated.
@@ -77,12 +76,20 @@ class RunResult:
     python: str = ""  # the interpreter that ran it
     server_output: str = ""  # what the server printed, when the run had one
     server_returncode: int | None = None
+    server_problem: str = ""  # the server did not listen, or did not stop after Ctrl-C
+    client_started: bool = True  # False when the server never got ready for it
     trace: str = ""  # the event-loop record of an instrumented run (JSON)
 
     @property
     def completed(self) -> bool:
         """True when the process ran to its own end (any exit code)."""
-        return not (self.timed_out or self.missing or self.unavailable or self.error)
+        return not (self.timed_out or self.missing or self.unavailable or self.error or not self.client_started)
+
+    @property
+    def clean(self) -> bool:
+        """Completed, and its server (if any) started and stopped as a reader's would:
+        the only kind of run worth remembering beyond the command that made it."""
+        return self.completed and not self.server_problem
 
 
 def snippet_environment(
@@ -118,62 +125,11 @@ def snippet_environment(
     return env
 
 
-class Running:
-    """One started snippet: its process (leader of a new session) and its pipe's reader."""
-
-    def __init__(
-        self, proc: asyncio.subprocess.Process, reader: asyncio.Future[tuple[bytes, bool]], token: str
-    ) -> None:
-        self.proc = proc
-        self.reader = reader
-        self.token = token
-
-    @classmethod
-    async def start(
-        cls, python: str, filename: str, args: tuple[str, ...], cwd: Path, env: dict[str, str], max_output: int
-    ) -> Running:
-        token = uuid.uuid4().hex
-        proc = await asyncio.create_subprocess_exec(
-            python,
-            filename,
-            *args,
-            cwd=cwd,
-            env={**env, processes.MARKER: token},  # not part of any cache key
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,  # one pipe: the order a terminal shows
-            start_new_session=True,
-        )
-        assert proc.stdout is not None
-        return cls(proc, asyncio.ensure_future(_read_capped(proc.stdout, max_output)), token)
-
-    async def wait(self, timeout: float) -> bool:
-        """Wait for the process to end; True if it ran out of time."""
-        try:
-            await asyncio.wait_for(asyncio.shield(self.proc.wait()), timeout)
-        except asyncio.TimeoutError:
-            return True
-        return False
-
-    async def stop(self) -> tuple[str, bool]:
-        """Kill whatever is left of the run and return (output, truncated)."""
-        processes.kill_session(self.proc.pid)
-        processes.kill_marked(self.token)
-        if self.proc.returncode is None:
-            await self.proc.wait()
-        try:
-            data, truncated = await asyncio.wait_for(self.reader, 5.0)
-        except asyncio.TimeoutError:  # a process outside the session still holds the pipe
-            self.reader.cancel()
-            data, truncated = b"", True
-        return data.decode("utf-8", errors="backslashreplace"), truncated
-
-
 async def run_snippet(
     spec: RunSpec,
     *,
     snippets_dir: Path,
-    python: str = sys.executable,
+    python: str | None = None,
     timeout: float = 30.0,
     env: dict[str, str] | None = None,
     max_output: int = MAX_OUTPUT_BYTES,
@@ -181,16 +137,13 @@ async def run_snippet(
     """Run one snippet in its own session and return what it printed.
 
     Whatever happens (exit, timeout, cancellation), every process the snippet started
-    is killed before this returns: no process outlives a build or a test.
+    is killed before this returns: no process outlives a build or a test.  A run cut
+    short because the command is stopping raises :class:`processes.Interrupted`: its
+    output proves nothing and must not be recorded.
     """
-    if spec.server:
-        from .servers import run_with_server  # a client and the server it talks to
-
-        return await run_with_server(
-            spec, snippets_dir=snippets_dir, python=python, timeout=timeout, env=env, max_output=max_output
-        )
     if not (snippets_dir / spec.filename).is_file():
         return RunResult(spec, "", None, 0.0, missing=True)
+    python = python or interpreters.reader_python()
     started = time.monotonic()
     env = env if env is not None else snippet_environment(python)
     with tempfile.TemporaryDirectory(prefix="outputcheck-trace-") as folder:
@@ -205,6 +158,8 @@ async def run_snippet(
             # The main process has ended or run out of time: whatever it left behind
             # (children, grandchildren holding the pipe) goes with it.
             output, truncated = await running.stop()
+        if processes.stopping():
+            raise processes.Interrupted(f"{spec.label} was stopped by an interrupt")
         trace = trace_file.read_text(encoding="utf-8") if spec.trace and trace_file.is_file() else ""
     error = ""
     if spec.trace and not timed_out and not trace:
@@ -222,19 +177,6 @@ async def run_snippet(
     )
 
 
-async def _read_capped(stream: asyncio.StreamReader, limit: int) -> tuple[bytes, bool]:
-    """Read to end of stream; keep the first ``limit`` bytes, drop (but drain) the rest."""
-    kept = bytearray()
-    truncated = False
-    while chunk := await stream.read(65536):
-        room = limit - len(kept)
-        if room > 0:
-            kept += chunk[:room]
-        if len(chunk) > room:
-            truncated = True
-    return bytes(kept), truncated
-
-
 @dataclass
 class Batch:
     """Counts of one batch of runs, for progress lines and for tests."""
@@ -244,11 +186,14 @@ class Batch:
     failed: int = 0
     seconds: float = 0.0
     results: dict[RunSpec, RunResult] = field(default_factory=dict)
+    rerun: int = 0  # failed runs done again, fresh, before their blocks were judged
 
     def summary(self) -> str:
         return (
             f"{len(self.results)} snippet runs: {self.ran} ran, {self.cached} cached, "
-            f"{self.failed} failed ({self.seconds:.2f} s)"
+            f"{self.failed} failed"
+            + (f", {self.rerun} rerun fresh after a failure" if self.rerun else "")
+            + f" ({self.seconds:.2f} s)"
         )
 
 

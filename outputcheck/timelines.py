@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .cache import write_atomic
+from .files import write_atomic
 
 WORDS = {
     "ko": {"title": "{snippet} 실행의 타임라인", "as_text": "타임라인을 글로 보기"},

@@ -1,25 +1,107 @@
 """Write captured output back into pages (``make update-outputs``).
 
 Only blocks whose run completed with the expected exit code and merely printed
-something else are rewritten; a crash or a timeout is never written into a page.
-Each page is rewritten whole or not at all, under a lock, and only the content lines
-of drifted blocks change.  Running it twice changes nothing the second time.
+something else are rewritten; a crash or a timeout is never written into a page, and
+neither is a flaky block (one run differed, a fresh one matched).  Before a block is
+written, its listing runs again, fresh, several times (:data:`CONFIRMING_RUNS`): only an
+output that repeats under the block's declarations is written; when the runs disagree
+nothing is written and the lines that varied are shown, so that one lucky run never
+becomes the page.  Each page is rewritten whole or not at all, under a lock, and only
+the content lines of drifted blocks change; an interrupt waits for a page being written.
+Running it twice changes nothing the second time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
 
-from .cache import write_atomic
+from . import interrupts
+from .check import Settings, judge, run_fresh, run_sync
 from .compare import Verdict
+from .files import write_atomic
+from .normalize import normalize
 from .pages import scan_text
+from .runner import Batch, RunResult, RunSpec
+
+#: Fresh runs that must agree before an output is written into a page.
+CONFIRMING_RUNS = 3
+
+
+@dataclass
+class Refused:
+    """A drifted block that was not written, and why."""
+
+    verdict: Verdict
+    reason: str
+
+    def report(self) -> str:
+        return f"{self.verdict.block.location}: not updated [{self.verdict.block.command.removeprefix('$ ')}]: {self.reason}"
+
+
+def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRMING_RUNS) -> tuple[list[Verdict], list[Refused]]:
+    """Run each drifted listing ``runs`` times, fresh; keep the blocks whose runs agree.
+
+    Returns the verdicts to write (carrying the last fresh run's output) and the blocks
+    refused, with the lines that varied between the runs.
+    """
+    drifted = [v for v in verdicts if not v.ok and v.updatable and not v.block.spec.trace]
+    if not drifted:
+        return [], []
+    specs = {v.block.spec: v for v in drifted}
+
+    async def series(spec: RunSpec) -> list[RunResult]:
+        v = specs[spec]
+        python = v.result.python or settings.python
+        return [await run_fresh(spec, settings, python, settings.timeout_of(v.block)) for _ in range(runs)]
+
+    async def all_series() -> dict[RunSpec, list[RunResult]]:
+        found = await asyncio.gather(*(series(spec) for spec in specs))
+        return dict(zip(specs, found))
+
+    interrupts.set_phase(f"running {len(specs)} drifted listing(s) {runs} times each before writing them")
+    fresh = run_sync(all_series())
+    confirmed: list[Verdict] = []
+    refused: list[Refused] = []
+    for verdict in drifted:
+        judged = [judge([verdict.block], Batch(results={verdict.block.spec: r}), settings)[0] for r in fresh[verdict.block.spec]]
+        bad = [j for j in judged if not (j.ok or j.updatable)]
+        if bad:
+            refused.append(Refused(verdict, f"a fresh run failed: {bad[0].problem}"))
+            continue
+        forms = [normalize(j.actual, verdict.block.vary) for j in judged]
+        if len(set(forms)) == 1:
+            if not judged[-1].ok:  # else: the runs agree with the page after all
+                confirmed.append(judged[-1])
+            continue
+        refused.append(Refused(verdict, _variation(judged, forms, runs)))
+    return confirmed, refused
+
+
+def _variation(judged: list[Verdict], forms: list[str], runs: int) -> str:
+    """Which lines of the transcript differed between the fresh runs."""
+    split = [f.split("\n") for f in forms]
+    width = max(len(lines) for lines in split)
+    varied = [i for i in range(width) if len({lines[i] if i < len(lines) else None for lines in split}) > 1]
+    raw = [j.actual.split("\n") for j in judged]
+    lines = [f"its {runs} fresh runs disagree, so none was written (a lucky run is not a result); lines that varied:"]
+    for i in varied[:20]:
+        seen = []
+        for r in raw:
+            text = r[i] if i < len(r) else "(no line)"
+            if text not in seen:
+                seen.append(text)
+        lines.append(f"    line {i + 1}: " + "  |  ".join(seen[:4]))
+    lines.append("  declare what varies on the block (':unordered:', ':vary:'), or make the listing deterministic")
+    return "\n".join(lines)
 
 
 class PageChanged(RuntimeError):
@@ -35,7 +117,8 @@ def apply(verdicts: Iterable[Verdict], root: Path) -> list[Verdict]:
     written: list[Verdict] = []
     for page, items in sorted(by_page.items()):
         path = page if page.is_absolute() else root / page
-        rewrite_page(path, page, items)
+        with interrupts.deferred():  # a page is written whole before an interrupt acts
+            rewrite_page(path, page, items)
         written.extend(items)
     return written
 

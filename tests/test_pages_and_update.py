@@ -102,7 +102,7 @@ def test_an_interrupted_write_leaves_the_old_page(book: Book, monkeypatch: pytes
     book.snippet("plain", 'print("new")\n')
     page = book.page("page", "# P\n\n```{output}\n$ python3 plain.py\nold\n```\n")
     before = page.read_bytes()
-    from outputcheck import cache as cache_module
+    from outputcheck import files as files_module
     from outputcheck.check import check_blocks
     from outputcheck.config import load
     from outputcheck.pages import collect
@@ -114,7 +114,7 @@ def test_an_interrupted_write_leaves_the_old_page(book: Book, monkeypatch: pytes
     def boom(fd: int) -> None:
         raise KeyboardInterrupt  # the write is interrupted half way
 
-    monkeypatch.setattr(cache_module.os, "fsync", boom)
+    monkeypatch.setattr(files_module.os, "fsync", boom)
     with pytest.raises(KeyboardInterrupt):
         update.apply(verdicts, project.root)
     assert page.read_bytes() == before

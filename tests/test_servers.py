@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.runner import RunSpec, run_snippet
+from outputcheck.runner import RunSpec
 from outputcheck.servers import SHOWN_PORT, listening
+from outputcheck.servers import run_with_server as run_snippet
 
 SERVER = """
 import asyncio, os, sys
@@ -78,10 +79,12 @@ async def test_parallel_runs_use_different_ports(tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
-async def test_a_server_that_never_listens_times_out_and_is_killed(tmp_path: Path) -> None:
+async def test_a_server_that_never_listens_is_told_apart_and_its_client_not_run(tmp_path: Path) -> None:
     files(tmp_path, server="import time\nprint('thinking', flush=True)\ntime.sleep(600)\n", client=CLIENT)
     result = await run_snippet(RunSpec("client", server="server"), snippets_dir=tmp_path, timeout=2)
-    assert result.timed_out
+    assert not result.timed_out and not result.client_started
+    assert "did not listen on the port it was given (ECHO_PORT=" in result.server_problem
+    assert "within 2 s" in result.server_problem
     assert result.server_output == "thinking\n"
 
 
@@ -89,7 +92,7 @@ async def test_a_server_that_never_listens_times_out_and_is_killed(tmp_path: Pat
 async def test_a_server_that_crashes_is_reported(tmp_path: Path) -> None:
     files(tmp_path, server="raise SystemExit('cannot start')\n", client=CLIENT)
     result = await run_snippet(RunSpec("client", server="server"), snippets_dir=tmp_path, timeout=10)
-    assert "ended before it listened (exit code 1)" in result.error
+    assert "ended before it listened on the port it was given (exit code 1)" in result.server_problem
     assert "cannot start" in result.server_output
 
 

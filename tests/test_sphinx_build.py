@@ -204,7 +204,7 @@ def test_environment_is_minimal_and_fixed(book: Book, monkeypatch) -> None:
     assert "PYTHONWARNINGS = error::DeprecationWarning" in built.warnings
     keys = re.findall(r"^  \| \+([A-Z_]+) = ", built.warnings, flags=re.M)
     assert set(keys) <= {"PATH", "LANG", "LC_ALL", "TZ", "PYTHONHASHSEED", "PYTHONUNBUFFERED",
-                         "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONDONTWRITEBYTECODE", "PYTHONWARNINGS", "LC_CTYPE", "OUTPUTCHECK_RUN"}
+                         "PYTHONUTF8", "PYTHONIOENCODING", "PYTHONDONTWRITEBYTECODE", "PYTHONWARNINGS", "LC_CTYPE", "OUTPUTCHECK_RUN", "OUTPUTCHECK_OWNER"}
 
 
 def test_deprecation_warning_fails_the_run(book: Book) -> None:
@@ -262,8 +262,8 @@ def test_two_terminals_of_one_client_server_run(book: Book) -> None:
     assert "+stopped" in built.warnings and "(with client.py as client)" in built.warnings
 
 
-def test_a_timeout_is_shared_by_the_same_build_but_retried_later(book: Book, monkeypatch) -> None:
-    from outputcheck import cache as cache_module
+def test_a_timeout_is_shared_by_the_same_command_but_retried_by_the_next(book: Book, monkeypatch) -> None:
+    from outputcheck import processes
 
     book.snippet("slow", "import time\nprint('start', flush=True)\ntime.sleep(60)\n")
     book.page("page", "# P\n\n```{output}\n:timeout: 1.5\n\n$ python3 slow.py\nstart\n```\n")
@@ -274,8 +274,6 @@ def test_a_timeout_is_shared_by_the_same_build_but_retried_later(book: Book, mon
     assert again.status == 1 and "ran past its timeout of 1.5 s" in again.warnings
     assert "0 ran, 1 cached" in again.out
     assert time.monotonic() - started < 1.5 * 2 + 3
-    monkeypatch.setattr(cache_module, "FAILED_RUN_MEMORY", -1.0)
-    (book.root / "_cache").rename(book.root / "_old_cache")  # entries written from now on expire at once
-    book.build()
+    monkeypatch.setattr(processes, "OWNER", "another-command")  # the next make html
     later = book.build()
-    assert "1 ran, 0 cached" in later.out  # an expired timeout is run again
+    assert later.status == 1 and "1 ran, 0 cached" in later.out  # the timeout is not replayed

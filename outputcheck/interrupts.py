@@ -1,0 +1,123 @@
+"""What Ctrl-C and SIGTERM do to a command of the book.
+
+An author presses Ctrl-C while listings run, a script kills a background build, CI
+cancels a job.  Whatever the moment, the command:
+
+- stops every process it started and every session they created (:func:`processes.stop_all`),
+  and whatever else it registered (:func:`on_interrupt`, e.g. the Sphinx builds of
+  ``make html``);
+- records nothing: no run goes into the cache, no page or record is written (both check
+  :func:`processes.stopping`; a page being written is finished first, see :func:`deferred`);
+- prints one line saying so, and where it was (:func:`set_phase`);
+- exits at once with the conventional status, 128 + the signal (130 for SIGINT).
+
+A signal the command inherited as ignored stays ignored: a build started as a background
+job of a script is meant to survive the Ctrl-C typed for the script.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from . import processes
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+_command = "outputcheck"
+_phase = "starting"
+_previous: dict[int, Any] = {}
+_cleanups: list[Callable[[], None]] = []
+_deferred: list[int] = []
+_deferring = 0
+_at_exit_registered = False
+
+
+def set_phase(text: str) -> None:
+    """What the command is doing now, for the interrupt's message ("writing pages")."""
+    global _phase
+    _phase = text
+
+
+def install(command: str) -> bool:
+    """Take over SIGINT and SIGTERM for ``command`` (from the main thread only).
+
+    Returns whether anything was installed.  Also makes sure the processes of the
+    command are stopped when the interpreter ends for any other reason (an exception).
+    """
+    global _command, _at_exit_registered
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    _command = command
+    if not _at_exit_registered:
+        atexit.register(processes.stop_all, everything_of_owner=False)
+        _at_exit_registered = True
+    installed = False
+    for sig in SIGNALS:
+        current = signal.getsignal(sig)
+        if current == signal.SIG_IGN or current is _handler:
+            continue
+        _previous[sig] = current
+        signal.signal(sig, _handler)
+        installed = True
+    return installed
+
+
+def uninstall() -> None:
+    """Give SIGINT and SIGTERM back (a test's Sphinx build ends, pytest goes on)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    for sig, previous in list(_previous.items()):
+        if signal.getsignal(sig) is _handler:
+            signal.signal(sig, previous)
+        del _previous[sig]
+    _cleanups.clear()
+
+
+def on_interrupt(cleanup: Callable[[], None]) -> None:
+    """Also run ``cleanup`` on an interrupt (it must be quick: the exit is due in 2 s)."""
+    _cleanups.append(cleanup)
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """Finish a short write (a page, a record) before acting on an interrupt, so the file
+    is either written whole or untouched, never half."""
+    global _deferring
+    _deferring += 1
+    try:
+        yield
+    finally:
+        _deferring -= 1
+        if not _deferring and _deferred:
+            _handler(_deferred[0], None)
+
+
+def _handler(signum: int, frame: Any) -> None:
+    if _deferring:
+        _deferred.append(signum)
+        return
+    stopped = processes.stop_all()
+    for cleanup in list(_cleanups):
+        try:
+            cleanup()
+        except Exception:  # noqa: BLE001 - the exit must happen whatever a cleanup does
+            pass
+    name = signal.Signals(signum).name + (" (Ctrl-C)" if signum == signal.SIGINT else "")
+    message = f"{_command}: interrupted by {name} while {_phase}"
+    if stopped:
+        shown = ", ".join(stopped[:6]) + (f" and {len(stopped) - 6} more" if len(stopped) > 6 else "")
+        message += f"; stopped {len(stopped)} listing run(s): {shown}"
+    message += "; nothing of this run was cached or written"
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    with contextlib.suppress(OSError):
+        os.write(2, (message + "\n").encode("utf-8", "replace"))
+    os._exit(128 + signum)
