@@ -2,7 +2,8 @@
 # pyproject.toml on first use, so a fresh clone needs nothing but python3 and make.
 #
 #   make html            build both editions into _build/html/ (fails if any output or translation drifted)
-#   make livehtml        rebuild and reload in the browser on every edit (docs/ and snippets/)
+#                        (EDITIONS=ko: only the Korean one, while the English catalogs lag)
+#   make livehtml        rebuild and reload in the browser on every edit (EDITION=en: the English one)
 #   make epub            an EPUB of each edition in _build/epub/ (checked by epubcheck)
 #   make update-outputs  write the real output of drifted listings back into the pages
 #   make matrix          verify every listing on Python 3.11, 3.12, 3.13 (snippets/verified.json)
@@ -20,6 +21,8 @@ BUILDDIR    ?= _build
 SPHINXOPTS  ?= --fail-on-warning --keep-going
 PYTEST_ARGS ?=
 PORT        ?= 8000
+EDITIONS    ?= ko en
+EDITION     ?= ko
 # Debian's epubcheck is a jar; run it with java where the jar is not directly executable.
 EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java -jar /usr/share/java/epubcheck.jar"; \
                  elif command -v epubcheck >/dev/null; then echo epubcheck; fi)
@@ -27,7 +30,7 @@ EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java 
 .PHONY: help venv html epub livehtml update-outputs matrix test clean gettext translations bench soak
 
 help:
-	@sed -n '4,14p' Makefile
+	@sed -n '4,15p' Makefile
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,7 +45,7 @@ LOCK        := flock $(BUILDDIR)/.build.lock
 
 html: $(STAMP)
 	@mkdir -p $(BUILDDIR)
-	$(LOCK) $(BIN)/python -m bilingual.build --builddir $(BUILDDIR) -- $(SPHINXOPTS)
+	$(LOCK) $(BIN)/python -m bilingual.build --builddir $(BUILDDIR) --editions "$(EDITIONS)" -- $(SPHINXOPTS)
 
 # EPUB of each edition, checked by epubcheck when it is installed.
 epub: $(STAMP)
@@ -62,10 +65,11 @@ gettext: $(STAMP)
 translations: gettext
 	$(BIN)/sphinx-intl update -p $(BUILDDIR)/gettext -d docs/locale -l en -w 0
 
+# The preview has folders of its own, so a make html meanwhile never shares its state.
 livehtml: $(STAMP)
-	$(BIN)/sphinx-autobuild -b html -c . -d $(BUILDDIR)/doctrees/html/ko --keep-going \
+	BOOK_LANGUAGE=$(EDITION) $(BIN)/python -m outputcheck.live -b html -c . -d $(BUILDDIR)/doctrees/live/$(EDITION) --keep-going \
 		--watch snippets --watch outputcheck --watch conf.py \
-		--ignore '*.lock' --port $(PORT) docs $(BUILDDIR)/html/ko
+		--ignore '*.lock' --port $(PORT) docs $(BUILDDIR)/live/$(EDITION)
 
 update-outputs: $(STAMP)
 	$(BIN)/python -m outputcheck update

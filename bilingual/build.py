@@ -24,6 +24,7 @@ import threading
 import time
 from pathlib import Path
 
+from outputcheck import interrupts, processes
 from outputcheck.files import write_atomic
 
 EDITIONS = {"ko": "한국어", "en": "English"}
@@ -127,12 +128,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--builddir", type=Path, default=Path("_build"))
     parser.add_argument("--builder", default="html")
     parser.add_argument("--only", choices=sorted(EDITIONS), help="build one edition")
+    parser.add_argument(
+        "--editions", default=" ".join(EDITIONS),
+        help="the editions to build, separated by spaces (make html EDITIONS=ko: the Korean one while the English catalogs lag)",
+    )
     parser.add_argument("--serial", action="store_true", help="one edition after the other, no prefetch")
     parser.add_argument("sphinx_options", nargs="*", help="passed to sphinx-build (after --)")
     args = parser.parse_args(argv)
     root = Path(__file__).resolve().parent.parent
     started = time.monotonic()
-    languages = [args.only] if args.only else list(EDITIONS)
+    interrupts.install("make html" if args.builder == "html" else f"make {args.builder}")
+    languages = [args.only] if args.only else args.editions.split()
+    unknown = [lang for lang in languages if lang not in EDITIONS]
+    if unknown or not languages:
+        parser.error(f"EDITIONS takes {' and/or '.join(EDITIONS)}, not {' '.join(unknown) or 'nothing'}")
+    # The editions' Sphinx processes and every listing they run belong to this command.
+    child_env = dict(os.environ, **{processes.OWNER_MARKER: processes.OWNER})
+    names = " and ".join(f"{EDITIONS[lang]} ({lang})" for lang in languages)
+    interrupts.set_phase(f"building the {names} edition{'s' if len(languages) > 1 else ''} while the listings run")
     executing = not any(o.replace(" ", "") in ("outputcheck_execute=0", "outputcheck_execute=False") for o in args.sphinx_options)
     fetcher = prefetch(root) if executing and not args.serial else None
 
@@ -141,19 +154,20 @@ def main(argv: list[str] | None = None) -> int:
         for language in languages:
             command = sphinx_command(language, root, args.builddir, args.sphinx_options, args.builder)
             print(f"== {EDITIONS[language]} ({language})", flush=True)
-            if subprocess.run(command, env=dict(os.environ, BOOK_LANGUAGE=language)).returncode != 0:
+            if subprocess.run(command, env=dict(child_env, BOOK_LANGUAGE=language)).returncode != 0:
                 failed.append(language)
     else:
         running = {
             language: subprocess.Popen(
                 sphinx_command(language, root, args.builddir, args.sphinx_options, args.builder),
-                env=dict(os.environ, BOOK_LANGUAGE=language),
+                env=dict(child_env, BOOK_LANGUAGE=language),
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
             )
             for language in languages
         }
+        interrupts.on_interrupt(lambda: [p.kill() for p in running.values() if p.poll() is None])
         for language, proc in running.items():
             output, _ = proc.communicate()
             print(f"== {EDITIONS[language]} ({language})", flush=True)
@@ -168,9 +182,13 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         print(f"build: {', '.join(failed)} edition(s) failed ({took:.1f} s); see the errors above", file=sys.stderr)
         return 1
-    built = args.only or "both editions"
+    built = "both editions" if len(languages) == len(EDITIONS) else names + " edition"
     where = args.builddir / args.builder / ("index.html" if args.builder == "html" else "")
     print(f"build: {built} built in {took:.1f} s; see {where}")
+    left_out = [f"{EDITIONS[lang]} ({lang})" for lang in EDITIONS if lang not in languages]
+    if left_out:
+        print(f"build: the {' and '.join(left_out)} edition was NOT built or checked (EDITIONS={' '.join(languages)}); "
+              f"`make html` builds and checks both")
     return 0
 
 

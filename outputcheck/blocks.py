@@ -104,9 +104,35 @@ def parse_command(first_line: str) -> RunSpec:
             f"Python version); found {first_line!r}"
         )
     name = words[1][: -len(".py")]
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+    if not SNIPPET_NAME.fullmatch(name):
         raise BlockError(f"{words[1]!r} is not a snippet file name (a module in snippets/)")
     return RunSpec(name, tuple(words[2:]), words[0])
+
+
+SNIPPET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def snippet_path(snippets_dir: Path, name: str) -> Path:
+    """The file of snippet ``name``: a module directly in ``snippets_dir``, nothing else.
+
+    A page shows and runs files of ``snippets/`` only: no folder in the name, no ``..``,
+    no absolute path, and no symlink that leads out of the folder, so no other file of
+    the project or the machine can reach a page or the downloads of the site.
+    """
+    if not SNIPPET_NAME.fullmatch(name):
+        raise BlockError(
+            f"{name!r} is not a snippet name: name a module directly in snippets/, like 'asyncio_coroutine' "
+            f"(no folder, no '..', no absolute path)"
+        )
+    path = snippets_dir / f"{name}.py"
+    if path.is_symlink() or path.exists():
+        target = path.resolve()
+        if not target.is_relative_to(snippets_dir.resolve()):
+            raise BlockError(
+                f"snippets/{name}.py leads outside snippets/ (to {target}); a page shows and runs only "
+                f"files inside snippets/: copy the file there instead of linking it"
+            )
+    return path
 
 
 WARNING_MODES = ("error", "default")

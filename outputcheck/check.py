@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import interpreters, servers
-from .blocks import OutputBlock
+from .blocks import BlockError, OutputBlock, snippet_path
 from .cache import ResultCache
 from .compare import UPDATE_HINT, Verdict, check, flaky
 from .normalize import HostPaths
@@ -75,7 +75,12 @@ async def run_blocks(
     pythons: dict[RunSpec, str] = {}
     todo: list[tuple[RunSpec, float]] = []
     for spec, timeout in sorted(timeouts.items()):
-        if not all((settings.snippets_dir / f"{name}.py").is_file() for name in filter(None, [spec.snippet, spec.server])):
+        try:
+            scripts = [snippet_path(settings.snippets_dir, name) for name in filter(None, [spec.snippet, spec.server])]
+        except BlockError as exc:
+            batch.results[spec] = RunResult(spec, "", None, 0.0, error=str(exc))
+            continue
+        if not all(script.is_file() for script in scripts):
             batch.results[spec] = RunResult(spec, "", None, 0.0, missing=True)
             continue
         python = interpreters.find(spec.python, settings.python)

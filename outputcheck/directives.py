@@ -18,7 +18,7 @@ from sphinx.directives.code import container_wrapper  # for a custom :caption:
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from .blocks import FLAG_OPTIONS, OPTION_NAMES, BlockError, OutputBlock, make_block, parse_variant_version
+from .blocks import FLAG_OPTIONS, OPTION_NAMES, BlockError, OutputBlock, make_block, parse_variant_version, snippet_path
 from .check import Settings
 from .imports import local_sources
 from .listing import ListingError, excerpt
@@ -78,8 +78,9 @@ class SnippetDirective(SphinxDirective):
         return container
 
     def snippet_path(self, name: str) -> Path:
+        """The snippet's file, or BlockError if the name leads outside snippets/."""
         settings, _, _ = ACTIVE[id(self.env)]
-        return settings.snippets_dir / f"{name}.py"
+        return snippet_path(settings.snippets_dir, name)
 
     def depend_on(self, script: Path) -> None:
         for path in local_sources(script):
@@ -112,7 +113,10 @@ class ListingDirective(SnippetDirective):
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0].removesuffix(".py")
-        script = self.snippet_path(name)
+        try:
+            script = self.snippet_path(name)
+        except BlockError as exc:
+            return self._error(f"listing: {exc}")
         self.env.note_dependency(str(script))  # so creating the file later re-reads the page
         if not script.is_file():
             return self._error(f"listing: snippet {name}.py not found in {script.parent}; create it or fix the name")
@@ -188,11 +192,11 @@ class OutputDirective(SnippetDirective):
         text = "\n".join(self.content)
         try:
             block = make_block(Path(self.shown_page()), self.lineno, text, dict(self.options))
+            scripts = [self.snippet_path(name) for name in filter(None, [block.spec.snippet, block.spec.server])]
         except (BlockError, ValueError) as exc:
             self.record_error(f"output block: {exc}")
         else:
-            for name in filter(None, [block.spec.snippet, block.spec.server]):
-                script = self.snippet_path(name)
+            for script in scripts:
                 self.env.note_dependency(str(script))
                 self.depend_on(script)
             blocks_of(self.env).setdefault(self.env.docname, []).append(block)

@@ -120,7 +120,7 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
     thread = threading.Thread(target=work, name="outputcheck", daemon=True)
     thread.start()
     app._outputcheck_pending = (thread, holder, len(blocks))  # type: ignore[attr-defined]
-    interrupts.set_phase(f"writing the pages of the {app.config.language or 'default'} edition while its listings run")
+    interrupts.set_phase(f"writing the pages of the {app.config.language or 'default'} edition with its listings running")
     return changed
 
 

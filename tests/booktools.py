@@ -114,3 +114,23 @@ def alive(pid: int) -> bool:
         return False
     stat = Path(f"/proc/{pid}/stat")
     return not (stat.exists() and stat.read_text().split(") ")[1].startswith("Z"))
+
+
+def processes_under(folder: Path) -> list[str]:
+    """Processes (other than this one) working in ``folder`` or naming it on their command
+    line: the builds, listings and servers of a throwaway book.  Read from /proc."""
+    found = []
+    inside = str(folder.resolve())
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cwd = os.readlink(entry / "cwd")
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if not alive(int(entry.name)):
+            continue
+        if cwd == inside or cwd.startswith(inside + os.sep) or inside in cmdline:
+            found.append(f"{entry.name} {cmdline.strip()}")
+    return found

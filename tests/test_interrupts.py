@@ -1,0 +1,186 @@
+"""Ctrl-C, SIGTERM and background jobs: real builds in real process groups.
+
+Each test starts a real command (``python -m sphinx``, ``python -m outputcheck``, pytest)
+on a throwaway book in a process group of its own, signals the group as a terminal would,
+and then reads ``/proc``: nothing of the command may be left, within 2 s, and the next
+command must behave as if the interrupted one had never run.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from booktools import Book, processes_under
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL = ROOT / "snippets"
+
+
+def sphinx(book: Book, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", *extra,
+            str(book.root), str(book.root / "_build" / "html")]
+
+
+def start(command: list[str], cwd: Path, env: dict[str, str] | None = None, **kw) -> subprocess.Popen[str]:
+    """A command in a process group of its own, as a shell starts a foreground job."""
+    return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, **kw)
+
+
+def wait_for(condition, timeout: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def running(book: Book, name: str) -> bool:
+    return any(f"{name}.py" in p for p in processes_under(book.root / "snippets"))
+
+
+def interrupt(proc: subprocess.Popen[str], sig: int = signal.SIGINT) -> tuple[int, str, float]:
+    """Signal the whole group (Ctrl-C reaches every process of the foreground job)."""
+    sent = time.monotonic()
+    os.killpg(proc.pid, sig)
+    out, err = proc.communicate(timeout=20)
+    return proc.returncode, err, time.monotonic() - sent
+
+
+def cache_entries(book: Book) -> list[Path]:
+    return [p for p in (book.root / "_cache").rglob("*.json") if p.name != "durations.json"]
+
+
+def assert_nothing_left(book: Book, within: float = 2.0) -> None:
+    deadline = time.monotonic() + within
+    while processes_under(book.root) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_under(book.root) == []
+
+
+SLOW = 'import time\nprint("begun", flush=True)\ntime.sleep(1.5)\nprint("ended")\n'
+SLOW_PAGE = "# P\n\n```{output}\n$ python3 slow.py\nbegun\nended\n```\n"
+
+
+def test_ctrl_c_while_listings_run_stops_them_records_nothing_and_the_next_build_passes(book: Book) -> None:
+    book.snippet("slow", SLOW)
+    book.page("page", SLOW_PAGE)
+    proc = start(sphinx(book), book.root)
+    wait_for(lambda: running(book, "slow"), what="the listing to start")
+    code, err, took = interrupt(proc)
+    assert code == 130, err
+    assert took < 2.0
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("sphinx-build (en edition): interrupted by SIGINT (Ctrl-C) while ")
+    assert "stopped 1 listing run(s): slow.py" in last and "nothing of this run was cached" in last
+    assert_nothing_left(book)
+    assert cache_entries(book) == []
+    again = subprocess.run(sphinx(book), cwd=book.root, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert "did not end; building it again from scratch" in again.stdout
+
+
+def test_sigterm_stops_a_build_like_ctrl_c(book: Book) -> None:
+    book.snippet("slow", SLOW)
+    book.page("page", SLOW_PAGE)
+    proc = start(sphinx(book), book.root)
+    wait_for(lambda: running(book, "slow"), what="the listing to start")
+    os.kill(proc.pid, signal.SIGTERM)  # to the build only, as `kill PID` does
+    out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 143, err
+    assert "interrupted by SIGTERM while" in err
+    assert_nothing_left(book)
+
+
+def test_ctrl_c_while_sphinx_writes_pages_leaves_a_state_the_next_build_repairs(book: Book) -> None:
+    book.snippet("quick", 'print("quick")\n')
+    book.page("page", "# P\n\n```{output}\n$ python3 quick.py\nquick\n```\n")
+    filler = "\n\n".join(f"Paragraph {i} with *some* `markup` and a [link](https://example.org)." for i in range(300))
+    for i in range(120):
+        book.page(f"more{i:03d}", f"# More {i}\n\n{filler}\n")
+    out = book.root / "_build" / "html"
+    proc = start(sphinx(book), book.root)
+    wait_for(lambda: len(list(out.glob("more*.html"))) >= 5, timeout=120, what="pages being written")
+    code, err, took = interrupt(proc)
+    assert code == 130, err
+    assert took < 2.0
+    assert "while writing the pages" in err.strip().splitlines()[-1]
+    assert len(list(out.glob("more*.html"))) < 120 and not (out / "searchindex.js").exists()
+    assert_nothing_left(book)
+    again = subprocess.run(sphinx(book), cwd=book.root, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr  # -W: no "search index couldn't be loaded"
+    assert len(list(out.glob("more*.html"))) == 120 and (out / "searchindex.js").exists()
+
+
+def test_ctrl_c_while_a_server_and_its_client_run(book: Book) -> None:
+    book.snippet("server", (REAL / "asyncio_echo_server_protocol.py").read_text())
+    book.snippet("client", "import time\nprint('client waits', flush=True)\ntime.sleep(3)\n")
+    book.page("page", "# P\n\n```{output}\n:server: server\n\n$ python3 client.py\nclient waits\n```\n")
+    proc = start(sphinx(book), book.root)
+    wait_for(lambda: running(book, "client") and running(book, "server"), what="the server and client")
+    code, err, took = interrupt(proc)
+    assert code == 130 and took < 2.0, err
+    assert "client.py" in err and "server.py" in err
+    assert_nothing_left(book)
+
+
+def test_a_build_in_a_background_job_still_stops_its_server_with_ctrl_c(book: Book) -> None:
+    """``bash -c 'build & wait'``: the build inherits SIGINT ignored; the server must not."""
+    for name in ("asyncio_echo_server_protocol", "asyncio_echo_client_protocol"):
+        book.snippet(name, (REAL / f"{name}.py").read_text())
+    server_block, client_block = _echo_blocks()
+    book.page("page", f"# P\n\n{client_block}\n\n{server_block}\n")
+    script = " ".join(map(str, sphinx(book))) + " & wait $!"
+    started = time.monotonic()
+    done = subprocess.run(["bash", "-c", script], cwd=book.root, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert time.monotonic() - started < 30
+    assert_nothing_left(book)
+
+
+def _echo_blocks() -> tuple[str, str]:
+    """The book's own two echo blocks (server terminal, client terminal), as written."""
+    from outputcheck.pages import scan_text
+
+    text = (ROOT / "docs" / "protocols.md").read_text()
+    found = [f for f in scan_text(Path("protocols.md"), text) if f.options.get("client") or f.options.get("server")]
+    lines = text.split("\n")
+    server = next(f for f in found if f.options.get("client"))
+    client = next(f for f in found if f.options.get("server"))
+    return ("\n".join(lines[server.line - 1 : server.content_end + 1]),
+            "\n".join(lines[client.line - 1 : client.content_end + 1]))
+
+
+def test_an_interrupted_update_changes_no_page(book: Book) -> None:
+    book.snippet("slow", SLOW.replace('"ended"', '"finished"'))
+    page = book.page("page", SLOW_PAGE)
+    before = page.read_bytes()
+    proc = start([sys.executable, "-m", "outputcheck", "update", "--project", str(book.root)], book.root)
+    wait_for(lambda: running(book, "slow"), what="the listing to start")
+    time.sleep(0.3)
+    code, err, took = interrupt(proc)
+    assert code == 130 and took < 2.0, err
+    assert err.strip().splitlines()[-1].startswith("make update-outputs: interrupted by SIGINT (Ctrl-C) while running")
+    assert page.read_bytes() == before
+    assert_nothing_left(book)
+    assert cache_entries(book) == []
+
+
+def test_ctrl_c_stops_pytest_snippets(book: Book) -> None:
+    book.snippet("slow", SLOW)
+    book.page("page", SLOW_PAGE)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = start([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "snippets"], book.root, env=env)
+    wait_for(lambda: running(book, "slow"), what="the listing to start")
+    code, err, took = interrupt(proc)
+    assert code == 130 and took < 2.0, err
+    assert "pytest snippets: interrupted by SIGINT (Ctrl-C) while running the listings of 1 output blocks" in err
+    assert_nothing_left(book)
