@@ -142,10 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [lang for lang in languages if lang not in EDITIONS]
     if unknown or not languages:
         parser.error(f"EDITIONS takes {' and/or '.join(EDITIONS)}, not {' '.join(unknown) or 'nothing'}")
-    # The editions' Sphinx processes and every listing they run belong to this command.
+    # The editions' Sphinx processes and every listing they run belong to this command;
+    # if it is interrupted, what they stored in the run cache goes too.
+    from outputcheck.cache import forget_on_interrupt
+    from outputcheck.config import load
+
+    forget_on_interrupt(load(root).cache)
     child_env = dict(os.environ, **{processes.OWNER_MARKER: processes.OWNER})
     names = " and ".join(f"{EDITIONS[lang]} ({lang})" for lang in languages)
-    interrupts.set_phase(f"building the {names} edition{'s' if len(languages) > 1 else ''} while the listings run")
+    interrupts.set_phase(f"building the {names} edition{'s' if len(languages) > 1 else ''}, with the listings running")
     executing = not any(o.replace(" ", "") in ("outputcheck_execute=0", "outputcheck_execute=False") for o in args.sphinx_options)
     fetcher = prefetch(root) if executing and not args.serial else None
 

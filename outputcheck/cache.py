@@ -9,8 +9,10 @@ every time, so a changed block or ``:vary:`` can never reuse a stale pass.
 A failure is never replayed.  A run that did not end cleanly (a timeout, a server that
 did not listen or stop), or whose output a block found wrong, is served only to the
 command that made it (both editions of one ``make html``, through the owner marker of
-:mod:`outputcheck.processes`); the next command runs it again.  Nothing is stored
-while the command is being interrupted.
+:mod:`outputcheck.processes`); the next command runs it again.  A command that is
+interrupted leaves nothing: nothing is stored once it is stopping, and what it stored
+before is removed (:func:`forget_on_interrupt`), so the next command behaves as if the
+interrupted one had never run.
 
 Entries are written whole (temporary file, then rename) so concurrent builds and test
 runs share the cache safely.  An entry that does not parse, or whose checksum or key
@@ -30,7 +32,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from . import interpreters, processes
+from . import interpreters, interrupts, processes
 from .files import write_atomic
 from .imports import local_sources
 from .runner import RunResult, RunSpec
@@ -59,12 +61,30 @@ def source_digest(spec: RunSpec, snippets_dir: Path) -> str:
     return _digest(json.dumps(source_files(spec, snippets_dir), sort_keys=True).encode())[:16]
 
 
+def forget_on_interrupt(folder: Path) -> None:
+    """On an interrupt, remove every entry this command (its owner) stored in ``folder``,
+    and the markers that vouch for them."""
+
+    def forget() -> None:
+        needle = f'"owner": "{processes.OWNER}"'.encode()
+        for path in folder.glob("??/*.json"):
+            try:
+                if needle in path.read_bytes():
+                    path.unlink()
+            except OSError:
+                pass
+        (folder / "prefetched").unlink(missing_ok=True)
+
+    interrupts.on_interrupt(forget, key=("forget cache entries", folder))
+
+
 class ResultCache:
     """A folder of JSON entries, one per run key."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.damaged: list[Path] = []
+        forget_on_interrupt(folder)
 
     def key(self, spec: RunSpec, snippets_dir: Path, python: str, env: dict[str, str]) -> str:
         files = source_files(spec, snippets_dir)

@@ -33,7 +33,7 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _command = "outputcheck"
 _phase = "starting"
 _previous: dict[int, Any] = {}
-_cleanups: list[Callable[[], None]] = []
+_cleanups: dict[object, Callable[[], None]] = {}
 _deferred: list[int] = []
 _deferring = 0
 _at_exit_registered = False
@@ -80,9 +80,10 @@ def uninstall() -> None:
     _cleanups.clear()
 
 
-def on_interrupt(cleanup: Callable[[], None]) -> None:
-    """Also run ``cleanup`` on an interrupt (it must be quick: the exit is due in 2 s)."""
-    _cleanups.append(cleanup)
+def on_interrupt(cleanup: Callable[[], None], key: object = None) -> None:
+    """Also run ``cleanup`` on an interrupt, after every process is stopped (it must be
+    quick: the exit is due within 2 s).  One cleanup per ``key``."""
+    _cleanups[key if key is not None else cleanup] = cleanup
 
 
 @contextlib.contextmanager
@@ -104,7 +105,7 @@ def _handler(signum: int, frame: Any) -> None:
         _deferred.append(signum)
         return
     stopped = processes.stop_all()
-    for cleanup in list(_cleanups):
+    for cleanup in list(_cleanups.values()):
         try:
             cleanup()
         except Exception:  # noqa: BLE001 - the exit must happen whatever a cleanup does

@@ -71,9 +71,10 @@ SLOW_PAGE = "# P\n\n```{output}\n$ python3 slow.py\nbegun\nended\n```\n"
 
 def test_ctrl_c_while_listings_run_stops_them_records_nothing_and_the_next_build_passes(book: Book) -> None:
     book.snippet("slow", SLOW)
-    book.page("page", SLOW_PAGE)
+    book.snippet("quick", 'print("quick")\n')
+    book.page("page", SLOW_PAGE + "\n```{output}\n$ python3 quick.py\nquick\n```\n")
     proc = start(sphinx(book), book.root)
-    wait_for(lambda: running(book, "slow"), what="the listing to start")
+    wait_for(lambda: running(book, "slow") and cache_entries(book), what="one listing done, one running")
     code, err, took = interrupt(proc)
     assert code == 130, err
     assert took < 2.0
@@ -81,10 +82,11 @@ def test_ctrl_c_while_listings_run_stops_them_records_nothing_and_the_next_build
     assert last.startswith("sphinx-build (en edition): interrupted by SIGINT (Ctrl-C) while ")
     assert "stopped 1 listing run(s): slow.py" in last and "nothing of this run was cached" in last
     assert_nothing_left(book)
-    assert cache_entries(book) == []
+    assert cache_entries(book) == []  # even the run that had ended is forgotten
     again = subprocess.run(sphinx(book), cwd=book.root, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
     assert "did not end; building it again from scratch" in again.stdout
+    assert "2 ran, 0 cached" in again.stdout
 
 
 def test_sigterm_stops_a_build_like_ctrl_c(book: Book) -> None:
