@@ -19,6 +19,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from .blocks import FLAG_OPTIONS, OPTION_NAMES, BlockError, OutputBlock, make_block, parse_variant_version, snippet_path
+from . import marks
 from .check import Settings
 from .imports import local_sources
 from .listing import ListingError, excerpt
@@ -88,6 +89,12 @@ class SnippetDirective(SphinxDirective):
 
     def record_error(self, message: str) -> None:
         errors_of(self.env).setdefault(self.env.docname, []).append((self.lineno, message))
+
+    def with_mark_slot(self, result: list[nodes.Node]) -> list[nodes.Node]:
+        """In the live preview, a place after the block where its failure is shown."""
+        if self.config.outputcheck_mark_failures:
+            return [*result, marks.slot(self.shown_page(), self.lineno)]
+        return result
 
     def shown_page(self) -> str:
         path = self.env.doc2path(self.env.docname)
@@ -175,7 +182,7 @@ class ListingDirective(SnippetDirective):
 
     def _error(self, message: str) -> list[nodes.Node]:
         self.record_error(message)
-        return []
+        return self.with_mark_slot([])
 
 
 class OutputDirective(SnippetDirective):
@@ -212,8 +219,10 @@ class OutputDirective(SnippetDirective):
         caption += nodes.Text(" ")
         caption += verified_on("", "", classes=["verified-on"], line=self.lineno)
         if "timeline" in self.options:
-            return [container, timeline_slot("", snippet=command.split()[1] if " " in command else command, line=self.lineno)]
-        return [container]
+            return self.with_mark_slot(
+                [container, timeline_slot("", snippet=command.split()[1] if " " in command else command, line=self.lineno)]
+            )
+        return self.with_mark_slot([container])
 
 
 class OutputVariantDirective(SnippetDirective):

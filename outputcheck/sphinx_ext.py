@@ -22,7 +22,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import __version__, buildstate, interpreters, interrupts, timelines
+from . import __version__, buildstate, interpreters, interrupts, marks, timelines
 from .blocks import OutputBlock
 from .files import write_atomic
 from .check import Settings, cached_results, check_blocks
@@ -82,9 +82,11 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
     blocks = [b for docname in sorted(blocks_of(env)) for b in blocks_of(env)[docname]]
     errors = [(d, line, msg) for d in sorted(errors_of(env)) for line, msg in errors_of(env)[d]]
     settings, confdir, record_path = ACTIVE[id(env)]
+    app._outputcheck_marks = {}  # type: ignore[attr-defined]
     for docname, line, message in errors:
         page = os.path.relpath(env.doc2path(docname), confdir)
         logger.error(f"{page}:{line}: {message}", type="outputcheck", subtype="directive")
+        app._outputcheck_marks[f"{page}:{line}"] = f"{page}:{line}: {message}"  # type: ignore[attr-defined]
     app._outputcheck_failures = len(errors)  # type: ignore[attr-defined]
     app._outputcheck_pending = None  # type: ignore[attr-defined]
     if not blocks:
@@ -192,6 +194,7 @@ def _report(app: Sphinx) -> None:
         if verdict.note:
             logger.info(f"outputcheck: {verdict.note}")
     for verdict in failed:
+        app._outputcheck_marks[str(verdict.block.location)] = verdict.report()  # type: ignore[attr-defined]
         if verdict.fails:
             logger.error(verdict.report(), type="outputcheck", subtype="mismatch")
         else:  # flaky outside CI: reported, not fatal (a Sphinx warning would be, under -W)
@@ -250,6 +253,10 @@ def finish(app: Sphinx, exception: Exception | None) -> None:
         _report(app)
         if exception is None and app.builder.format == "html" and not _waits_for_timelines(app):
             timelines.fill_written_pages(app, getattr(app, "_outputcheck_traces", {}))
+        if exception is None and app.config.outputcheck_mark_failures and app.builder.format == "html":
+            marked = marks.fill(Path(app.outdir), getattr(app, "_outputcheck_marks", {}), app.config.language)
+            if marked:
+                logger.info(f"outputcheck: {marked} failing block(s) marked on their pages (live preview)")
     finally:
         ACTIVE.pop(id(app.env), None)
         interrupts.uninstall()
@@ -293,6 +300,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("outputcheck_jobs", None, "", types=[int, type(None)])
     # Off: pages are built with their embedded text and nothing runs (for comparisons only).
     app.add_config_value("outputcheck_execute", True, "", types=[bool])
+    # The live preview shows each failing block's report on its page (make html fails instead).
+    app.add_config_value("outputcheck_mark_failures", False, "env", types=[bool, int])
     app.add_directive("listing", ListingDirective)
     app.add_directive("output", OutputDirective)
     app.add_directive("output-variant", OutputVariantDirective)

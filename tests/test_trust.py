@@ -201,3 +201,28 @@ def test_a_server_that_ignores_its_port_is_told_so_and_the_client_is_not_run(boo
     assert "int(os.environ['ECHO_PORT'])" in w
     assert "ran past its timeout" not in w
     assert processes_under(book.root) == []
+
+
+def test_the_book_build_never_marks_pages_it_fails_instead(book: Book) -> None:
+    book.snippet("plain", 'print("new")\n')
+    book.page("page", "# P\n\n```{output}\n$ python3 plain.py\nold\n```\n\n```{listing} absent\n```\n")
+    built = book.build()
+    assert built.status == 1
+    assert "outputcheck-mark" not in built.html(book.root)
+
+
+def test_the_live_preview_marks_each_failing_block_where_it_is(book: Book) -> None:
+    book.snippet("plain", 'print("new")\n')
+    book.snippet("good", 'print("good")\n')
+    book.page("page", "# P\n\n```{output}\n$ python3 plain.py\nold\n```\n\n```{listing} absent\n```\n\n"
+                      "```{output}\n$ python3 good.py\ngood\n```\n")
+    built = book.build(outputcheck_mark_failures=True)
+    html = built.html(book.root)
+    assert html.count('class="outputcheck-mark"') == 2
+    assert 'data-block="page.md:3"><div class="outputcheck-mark"' in html
+    assert 'data-block="page.md:8"><div class="outputcheck-mark"' in html and "snippet absent.py not found" in html
+    assert 'data-block="page.md:11"><!-- /outputcheck-mark -->' in html  # a good block: an empty slot
+    book.snippet("plain", 'print("old")\n')
+    book.page("page", "# P\n\n```{output}\n$ python3 plain.py\nold\n```\n\n```{output}\n$ python3 good.py\ngood\n```\n")
+    again = book.build(outputcheck_mark_failures=True)
+    assert again.status == 0 and 'class="outputcheck-mark"' not in again.html(book.root)

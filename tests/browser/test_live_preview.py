@@ -1,0 +1,96 @@
+"""The live preview marks a failing block on the served page, and unmarks it.
+
+A real ``make livehtml`` on a free port serves a private copy of the book; the test
+edits a listing so that its printed line no longer matches the page, reads the served
+page over HTTP until the block carries the report, takes a screenshot, reverts the edit
+and reads again until the mark is gone.  Then Ctrl-C, and nothing may be left.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import ROOT
+
+COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml", "Makefile"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_until(condition, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+def test_livehtml_marks_a_failing_block_and_clears_it(tmp_path: Path, browser, artifacts: Path) -> None:
+    book = tmp_path / "book"
+    for name in COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, book / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy2(src, book / name)
+    port = free_port()
+    venv = ROOT / ".venv"
+    # The book's own virtualenv, never reinstalled from the copy (-o: its stamp is up to date).
+    command = ["make", "livehtml", f"PORT={port}", f"VENV={venv}", "-o", f"{venv}/.installed"]
+    proc = subprocess.Popen(command, cwd=book, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+    url = f"http://127.0.0.1:{port}/coroutines.html"
+    snippet = book / "snippets" / "asyncio_coroutine.py"
+    original = snippet.read_text()
+    try:
+        page = wait_until(lambda: (t := fetch(url)) and "asyncio_coroutine.py" in t and t, 300, "the first build")
+        assert 'class="outputcheck-mark"' not in page and "outputcheck-mark-slot" in page
+        snippet.write_text(original.replace('print("in coroutine")', 'print("inside the coroutine")'))
+        marked = wait_until(lambda: 'class="outputcheck-mark"' in (t := fetch(url)) and t, 120, "the failing block's mark")
+        assert "docs/coroutines.md:" in marked and "output differs from the page" in marked
+        assert "+inside the coroutine" in marked and "make update-outputs" in marked
+        view = browser.new_page(viewport={"width": 1100, "height": 900})
+        view.goto(url)
+        mark = view.locator(".outputcheck-mark").first
+        mark.scroll_into_view_if_needed()
+        assert mark.is_visible()
+        view.screenshot(path=str(artifacts / "screenshots" / "live-preview-failing-block.png"))
+        view.close()
+        snippet.write_text(original)
+        wait_until(lambda: (t := fetch(url)) and 'class="outputcheck-mark"' not in t and "asyncio_coroutine.py" in t,
+                   120, "the mark to go away")
+    finally:
+        snippet.write_text(original)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    from booktools import processes_under
+
+    deadline = time.monotonic() + 2
+    while processes_under(book) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert processes_under(book) == []
