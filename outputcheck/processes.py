@@ -90,6 +90,21 @@ def marked(*needles: str) -> list[int]:
     return [pid for pid, environ in _processes("environ") if any(w in environ + b"\0" for w in wanted)]
 
 
+def ancestors() -> set[int]:
+    """This process and the processes it descends from (never to be killed by it: the
+    command that started a Sphinx build carries the same owner marker)."""
+    found = set()
+    pid = os.getpid()
+    while pid > 1 and pid not in found:
+        found.add(pid)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        pid = int(stat[stat.rfind(")") + 2 :].split()[1])
+    return found
+
+
 def signal_all(pids: list[int], sig: int) -> int:
     """Send ``sig`` to each process (never this one); return how many got it."""
     count = 0
@@ -252,7 +267,12 @@ def stop_all(everything_of_owner: bool = True) -> list[str]:
     if everything_of_owner:
         needles.append(f"{OWNER_MARKER}={OWNER}")
     if needles:
-        signal_all(marked(*needles), signal.SIGKILL)
+        # Until a pass finds nothing: a process killed in one pass (a Sphinx build of the
+        # command) may have started a listing while the pass read /proc.
+        mine = ancestors()
+        for _ in range(10):
+            if not signal_all([pid for pid in marked(*needles) if pid not in mine], signal.SIGKILL):
+                break
     return sorted(r.name for r in live)
 
 
