@@ -140,23 +140,35 @@ def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
 
 @functools.lru_cache(maxsize=1)
 def _launcher() -> tuple[str, ...]:
-    """A prefix that execs the program with the default signal actions restored.
+    """A prefix that execs the listing with clean signals, tied to the life of its runner.
 
-    An ignored signal survives ``exec`` (a handled one does not), and Python cannot
-    reset it in the child without ``preexec_fn``, which is unsafe in a threaded
-    program.  GNU ``env --default-signal`` (coreutils 8.31+) resets it and then execs,
-    so the listing's own pid, session and command line are unchanged.
+    - An ignored signal survives ``exec`` (a handled one does not), and Python cannot
+      reset it in the child without ``preexec_fn``, which is unsafe in a threaded
+      program.  GNU ``env --default-signal`` (coreutils 8.31+) resets it, then execs.
+    - A listing whose reader has gone must die, not hang: Python listings ignore
+      SIGPIPE themselves (one task dies of BrokenPipeError, the others wait for it), so
+      ``setpriv --pdeathsig KILL`` (util-linux) kills the listing when the thread that
+      started it is gone: a build killed with SIGKILL leaves no listing behind.
+
+    Both exec in place: the listing keeps its pid, session and command line.  Where a
+    tool is missing, the prefix does without it (``_reset_signals`` covers the first).
     """
+    found: list[str] = []
+    setpriv = shutil.which("setpriv", path="/usr/bin:/bin")
+    if setpriv and _works([setpriv, "--pdeathsig", "KILL", "true"]):
+        found += [setpriv, "--pdeathsig", "KILL"]
     env = shutil.which("env", path="/usr/bin:/bin")
-    if env:
-        names = ",".join(signal.Signals(s).name.removeprefix("SIG") for s in DEFAULT_SIGNALS)
-        prefix = (env, f"--default-signal={names}")
-        try:
-            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
-                return prefix
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-    return ()
+    names = ",".join(signal.Signals(s).name.removeprefix("SIG") for s in DEFAULT_SIGNALS)
+    if env and _works([env, f"--default-signal={names}", "true"]):
+        found += [env, f"--default-signal={names}"]
+    return tuple(found)
+
+
+def _works(command: list[str]) -> bool:
+    try:
+        return subprocess.run(command, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 def _reset_signals() -> None:  # pragma: no cover - only where env lacks --default-signal
@@ -195,7 +207,7 @@ class Running:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,  # one pipe: the order a terminal shows
             start_new_session=True,
-            preexec_fn=None if prefix else _reset_signals,
+            preexec_fn=None if "--default-signal" in " ".join(prefix) else _reset_signals,
         )
         assert proc.stdout is not None
         running = cls(proc, asyncio.ensure_future(read_capped(proc.stdout, max_output)), token, filename)
