@@ -145,19 +145,17 @@ def check(
             f"make snippets/{name} print less",
         )
     expected, line = block.variant_for(interpreters.name_of(result.python)) if result.python else (block.text, block.line)
-    expected_form = normalize(expected, block.vary)
-    actual_form = normalize(actual, block.vary)
-    if expected_form == actual_form:
+    # Matching and diffs live in their own modules (imported here so that this block is
+    # all that changed in this file): what the block declares, in the page's own words.
+    from .diffs import render
+    from .matching import matches
+
+    if matches(expected, actual, block.vary):
         return Verdict(block, result, actual, target_line=line, expected=expected)
-    diff = _shorten("\n".join(
-        difflib.unified_diff(
-            expected_form.split("\n"),
-            actual_form.split("\n"),
-            f"expected ({block.page}:{line})",
-            f"actual ({block.spec.command_line})",
-            lineterm="",
-        )
-    ), keep="head")
+    diff = _shorten(
+        render(expected, actual, block.vary, f"expected ({block.page}:{line})", f"actual ({block.spec.command_line})"),
+        keep="head",
+    )
     where = f"{block.page}:{line}"
     return Verdict(
         block, result, actual,
