@@ -99,6 +99,33 @@ def parse_joined(value: str) -> tuple[str, ...]:
     return tuple(patterns)
 
 
+_RANGE_OR_PATTERN = re.compile(r"\s*(?:(?P<range>\d+\s*-\s*\d+)|/(?P<regex>(?:\\.|[^/\\])+)/)\s*(?:,|$)")
+
+
+def parse_unordered_items(value: str, nlines: int) -> tuple[tuple[tuple[int, int], ...], tuple[str, ...]]:
+    """``"4-6, /task \\w+ done/"`` -> (line ranges, patterns).  A range names lines of the
+    block; a pattern names every run of consecutive lines that match it, wherever it is,
+    so it still holds when the page's text is rewritten with another run."""
+    ranges: list[str] = []
+    patterns: list[str] = []
+    value = value.strip()
+    pos = 0
+    while pos < len(value):
+        m = _RANGE_OR_PATTERN.match(value, pos)
+        if not m or m.end() == pos:
+            raise ValueError(
+                f":unordered: takes line ranges like '4-6' or patterns like /task \\w+ done/, "
+                f"separated by commas; cannot read {value[pos:]!r}"
+            )
+        if m.group("range"):
+            ranges.append(m.group("range"))
+        else:
+            _regex(m.group("regex"), "unordered")
+            patterns.append(m.group("regex"))
+        pos = m.end()
+    return parse_unordered(", ".join(ranges), nlines), tuple(patterns)
+
+
 def parse_host(value: str) -> tuple[str, ...]:
     """``"mount, ip"`` -> the host facts a block shows on purpose."""
     facts: list[str] = []
@@ -121,7 +148,7 @@ def declarations(options: Mapping[str, str], nlines: int) -> VarySpec:
             f"{', '.join(both)} is declared in both :vary: (keeps identity) and :any: (any value each "
             f"time); keep it in one of them"
         )
-    unordered = parse_unordered(options.get("unordered", ""), nlines)
+    unordered, shuffled = parse_unordered_items(options.get("unordered", ""), nlines)
     optional = parse_optional(options.get("optional", ""), nlines)
     for item in optional:
         for a, b in unordered:
@@ -136,5 +163,6 @@ def declarations(options: Mapping[str, str], nlines: int) -> VarySpec:
         any=any_kinds,
         optional=optional,
         joined=parse_joined(options.get("joined", "")),
+        shuffled=shuffled,
         host=parse_host(options.get("host", "")),
     )

@@ -59,7 +59,7 @@ def _units(lines: list[str], r: Rules, ranges: Sequence[tuple[int, int]] = ()) -
                 continue
             units.append(Unit([line], number, f"{pattern.pattern}\0{r.key(r.joined_part(pattern, line))}", True))
             continue
-        in_range = any(a <= number <= b for a, b in ranges)
+        in_range = any(a <= number <= b for a, b in ranges) or any(p.fullmatch(line) for p in r.shuffled)
         units.append(Unit([line], number, r.key(line), unordered=in_range))
     return units
 
@@ -68,13 +68,13 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
-def _atoms(line: str, spans: list[Span]) -> list[tuple[object, int, int]]:
+def _atoms(line: str, spans: list[Span], r: Rules) -> list[tuple[object, int, int]]:
     """The line as comparable atoms (a character, or a whole varying part) with positions."""
     atoms: list[tuple[object, int, int]] = []
     pos = 0
     for span in spans:
         atoms += [(c, i, i + 1) for i, c in enumerate(line[pos : span.start], start=pos)]
-        atoms.append((("span", span.kind), span.start, span.end))
+        atoms.append((("span", r.label(span)), span.start, span.end))
         pos = span.end
     atoms += [(c, i, i + 1) for i, c in enumerate(line[pos:], start=pos)]
     return atoms
@@ -85,7 +85,7 @@ def markers(page: str, run: str, r: Rules, conflicts: set[int] = frozenset()) ->
     the parts that may vary; ``conflicts`` are varying parts (by position) that break
     identity."""
     marks = [" "] * (len(run) + 1)
-    patoms, ratoms = _atoms(page, r.spans(page)), _atoms(run, r.spans(run))
+    patoms, ratoms = _atoms(page, r.spans(page), r), _atoms(run, r.spans(run), r)
     matcher = difflib.SequenceMatcher(None, [a[0] for a in patoms], [a[0] for a in ratoms], autojunk=False)
     for tag, _, _, j1, j2 in matcher.get_opcodes():
         for atom, start, end in ratoms[j1:j2]:
@@ -201,7 +201,10 @@ def render(expected: str, actual: str, vary: VarySpec, expected_label: str, actu
     if not marked:
         return "\n".join(
             header
-            + ["(no line differs on its own: where the optional lines are, or the order of lines, does)"]
+            + [
+                "(no line differs on its own: where optional lines stand, or the order of lines, does;"
+                " or the declarations allow too many pairings of lines to try: narrow the unordered lines)"
+            ]
             + [f"{tag}{text}".rstrip() for tag, text in rows]
         )
     if any(tag in "^~" and text.strip() for tag, text in rows):

@@ -11,7 +11,8 @@ trailing spaces aside).  Each declaration relaxes exactly one thing:
   at one place of the block.  Lines of the page that match are optional too.
 - ``:joined:``: consecutive lines matching a pattern count as one; what their group
   captured, joined, must be equal however many lines it came in (data split by TCP).
-- ``:unordered:``: lines of a range may come in any order.
+- ``:unordered:``: lines of a range, or consecutive lines matching a pattern, may come
+  in any order.
 
 The page becomes a sequence of elements (a line, a place for optional lines, a joined
 group, an unordered group) and the run's lines are matched against it by a small
@@ -29,8 +30,9 @@ from functools import lru_cache
 from .normalize import AT_END, KINDS, ANYWHERE, VarySpec, _sort_items, canonical_lines
 
 #: A search that needs more line comparisons than this gives up (and the block fails):
-#: real transcripts need a few hundred; only a pathological declaration gets near it.
-BUDGET = 200_000
+#: real transcripts need a few hundred; only a pathological declaration gets near it
+#: (about half a second).
+BUDGET = 20_000
 
 Bindings = dict[tuple[int, int, str], str]
 
@@ -41,7 +43,8 @@ class Span:
 
     start: int
     end: int
-    kind: int  # index into Rules.kinds
+    kind: int  # index into Rules.kinds: the first declared kind that matched here
+    fits: frozenset[int] = frozenset()  # every declared kind this value is one of (0 is of size and number)
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class Rules:
             for k, identity in declared
         )
         self.identity = any(k.identity for k in self.kinds)
+        self.each = tuple(re.compile(k.regex) for k in self.kinds)
+        self._spans: dict[str, list[Span]] = {}
         self.pattern = (
             re.compile("|".join(f"(?P<_kind{i}>{k.regex})" for i, k in enumerate(self.kinds))) if self.kinds else None
         )
@@ -122,6 +127,7 @@ class Rules:
                 places.setdefault(o.after, []).append(re.compile(o.pattern))
         self.places = {after: tuple(patterns) for after, patterns in places.items()}
         self.joined = tuple(re.compile(p) for p in vary.joined)
+        self.shuffled = tuple(re.compile(p) for p in vary.shuffled)
 
     # -- one line ---------------------------------------------------------------
 
@@ -130,15 +136,30 @@ class Rules:
         return _sort_items(line) if self.item_order else line
 
     def spans(self, line: str) -> list[Span]:
-        """The declared varying parts of a (prepared) line."""
+        """The declared varying parts of a (prepared) line (remembered: a search compares
+        the same lines many times)."""
         if self.pattern is None:
             return []
-        found = []
+        known = self._spans.get(line)
+        if known is not None:
+            return known
+        if len(self._spans) > 50_000:
+            self._spans.clear()
+        found: list[Span] = []
         for m in self.pattern.finditer(line):
             if m.end() > m.start():
                 name = next(n for n, v in m.groupdict().items() if v is not None and n.startswith("_kind"))
-                found.append(Span(m.start(), m.end(), int(name[len("_kind"):])))
+                fits = frozenset(
+                    i for i, kind in enumerate(self.each) if (k := kind.match(line, m.start())) and k.end() == m.end()
+                )
+                found.append(Span(m.start(), m.end(), int(name[len("_kind"):]), fits))
+        self._spans[line] = found
         return found
+
+    def label(self, span: Span) -> str:
+        """What a varying part stands for when lines are lined up: its kind, except that
+        values that may be anything look alike (``0`` and ``20K`` under ``:any: number, size``)."""
+        return str(span.kind) if any(self.kinds[k].identity for k in span.fits) else "any"
 
     def key(self, line: str) -> str:
         """The line with each varying part replaced by its kind: equal keys mean the lines
@@ -146,7 +167,7 @@ class Rules:
         line = self.prepare(line)
         out, pos = [], 0
         for span in self.spans(line):
-            out += [_padding(line[pos : span.start], pos > 0, True), f"\0{span.kind}\0"]
+            out += [_padding(line[pos : span.start], pos > 0, True), f"\0{self.label(span)}\0"]
             pos = span.end
         return "".join(out) + _padding(line[pos:], pos > 0, False)
 
@@ -163,15 +184,18 @@ class Rules:
         ppos = rpos = 0
         added: Bindings = {}
         for p, r in zip(pspans, rspans, strict=True):
-            if p.kind != r.kind or _padding(page[ppos : p.start], ppos > 0, True) != _padding(
+            # the values must be of one kind: the page's, else another both are of
+            common = p.fits & r.fits
+            if not common or _padding(page[ppos : p.start], ppos > 0, True) != _padding(
                 run[rpos : r.start], rpos > 0, True
             ):
                 return None
-            if self.kinds[p.kind].identity:
+            kind = p.kind if p.kind in common else min(common)
+            if self.kinds[kind].identity:
                 pv, rv = page[p.start : p.end], run[r.start : r.end]
-                if not self.bindable(p.kind, pv, rv, bound, added):
+                if not self.bindable(kind, pv, rv, bound, added):
                     return None
-                added[(p.kind, 0, pv)], added[(p.kind, 1, rv)] = rv, pv
+                added[(kind, 0, pv)], added[(kind, 1, rv)] = rv, pv
             ppos, rpos = p.end, r.end
         if _padding(page[ppos:], ppos > 0, False) != _padding(run[rpos:], rpos > 0, False):
             return None
@@ -227,6 +251,22 @@ class Rules:
                     elements.append(Unordered(members))
                 place_after(b)  # no place can lie inside a range (declarations checks it)
                 i = min(b, n)
+                continue
+            shuffled = None if skip[i] else next((p for p in self.shuffled if p.fullmatch(lines[i])), None)
+            if shuffled is not None:
+                # An unordered group by pattern: the following lines that match it too.
+                members, last = [lines[i]], i
+                j = i + 1
+                while j < n and j not in ranges and j not in self.places:
+                    if not dropped[j]:
+                        if j in absorbed or not shuffled.fullmatch(lines[j]):
+                            break
+                        members.append(lines[j])
+                        last = j
+                    j += 1
+                elements.append(Unordered(self._items(members)))
+                place_after(last + 1)
+                i = last + 1
                 continue
             pattern = None if skip[i] else self.joined_pattern(lines[i])
             if pattern is None:

@@ -65,11 +65,12 @@ class VarySpec:
     optional: tuple[OptionalLine, ...] = ()  # :optional: lines that may appear or not
     joined: tuple[str, ...] = ()  # :joined: patterns; consecutive matching lines count as one
     host: tuple[str, ...] = ()  # :host: host facts the block shows on purpose
+    shuffled: tuple[str, ...] = ()  # :unordered: /patterns/: consecutive matching lines in any order
 
     @property
     def declared(self) -> bool:
         """Whether anything at all may differ from the page's text."""
-        return bool(self.kinds or self.unordered or self.any or self.optional or self.joined)
+        return bool(self.kinds or self.unordered or self.any or self.optional or self.joined or self.shuffled)
 
     @property
     def label(self) -> str:
@@ -78,6 +79,7 @@ class VarySpec:
         parts += [f"optional {o.label}" for o in self.optional]
         parts += [f"joined /{p}/" for p in self.joined]
         parts += [f"lines {a}-{b} in any order" for a, b in self.unordered]
+        parts += [f"lines /{p}/ in any order" for p in self.shuffled]
         parts += [f"host {fact}" for fact in self.host]
         return ", ".join(parts)
 

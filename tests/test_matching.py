@@ -71,6 +71,13 @@ def test_size_kind_takes_units_and_zero() -> None:
     assert not matches(page, text("/data     0  1.5G   0  12%"), spec(vary="number"))
 
 
+def test_a_value_of_two_declared_kinds_matches_either() -> None:
+    # 0 is a number and a size; 20K only a size: under both, one may become the other
+    declared = spec(any="number, size")
+    assert matches(text("free 20K of 3"), text("free 0 of 4"), declared)
+    assert not matches(text("free 20K of 3"), text("free 0x1f of 4"), declared)
+
+
 def test_a_kind_in_both_vary_and_any_is_an_error() -> None:
     with pytest.raises(ValueError, match="both :vary: .* and :any:"):
         spec(vary="float", any="float")
