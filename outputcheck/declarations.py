@@ -32,7 +32,10 @@ def _regex(text: str, option: str) -> re.Pattern[str]:
     try:
         return re.compile(text)
     except re.error as exc:
-        raise ValueError(f":{option}: /{text}/ is not a valid regular expression: {exc}") from None
+        raise ValueError(
+            f":{option}: /{text}/ is not a valid regular expression ({exc}); write a Python regular "
+            f"expression between slashes, with a backslash before ( ) [ ] . * + ? to match them as they are"
+        ) from None
 
 
 def _items(value: str, option: str, example: str) -> list[tuple[re.Match[str] | None, str]]:

@@ -253,42 +253,31 @@ class Rules:
                 i = min(b, n)
                 continue
             shuffled = None if skip[i] else next((p for p in self.shuffled if p.fullmatch(lines[i])), None)
-            if shuffled is not None:
-                # An unordered group by pattern: the following lines that match it too.
-                members, last = [lines[i]], i
-                j = i + 1
-                while j < n and j not in ranges and j not in self.places:
-                    if not dropped[j]:
-                        if j in absorbed or not shuffled.fullmatch(lines[j]):
-                            break
-                        members.append(lines[j])
-                        last = j
-                    j += 1
-                elements.append(Unordered(self._items(members)))
-                place_after(last + 1)
-                i = last + 1
-                continue
-            pattern = None if skip[i] else self.joined_pattern(lines[i])
-            if pattern is None:
+            joined = None if skip[i] or shuffled else self.joined_pattern(lines[i])
+            if shuffled is None and joined is None:
                 if not skip[i]:
                     elements.append(Line(lines[i]))
                 place_after(i + 1)
                 i += 1
                 continue
-            # A joined group: the following lines that match the same pattern, across
-            # optional lines, up to a place or a range.
-            parts, last = [self.joined_part(pattern, lines[i])], i
+            # A group: this line and the following ones that match the same pattern,
+            # across optional lines, up to a place or a range.
+            same: re.Pattern[str] = shuffled or joined  # type: ignore[assignment]
+            group = [i]
             j = i + 1
             while j < n and j not in ranges and j not in self.places:
                 if not dropped[j]:
-                    if j in absorbed or not pattern.fullmatch(lines[j]):
+                    if j in absorbed or not same.fullmatch(lines[j]):
                         break
-                    parts.append(self.joined_part(pattern, lines[j]))
-                    last = j
+                    group.append(j)
                 j += 1
-            elements.append(Joined(pattern, "".join(parts)))
-            place_after(last + 1)
-            i = last + 1
+            if shuffled is not None:
+                elements.append(Unordered(self._items([lines[k] for k in group])))
+            else:
+                assert joined is not None
+                elements.append(Joined(joined, "".join(self.joined_part(joined, lines[k]) for k in group)))
+            place_after(group[-1] + 1)
+            i = group[-1] + 1
         if AT_END in self.places:
             elements.append(Place(self.places[AT_END]))
         return elements

@@ -3,8 +3,6 @@ build of a throwaway book."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from booktools import Book
 
 from outputcheck.pages import scan_page

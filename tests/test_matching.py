@@ -190,7 +190,7 @@ def test_unordered_lines_only_within_their_range() -> None:
 def test_nothing_declared_means_equal_lines() -> None:
     assert matches(text("a  ", "b\r"), text("a", "b", ""), VarySpec())
     assert not matches(text("a"), text("a", "b"), VarySpec())
-    assert not matches(text("took 0.5 s"), text("took 0.6 s"), spec(vary="number", optional="/x/").__class__())
+    assert not matches(text("took 0.5 s"), text("took 0.6 s"), VarySpec())
 
 
 def test_a_pathological_search_gives_up_instead_of_hanging() -> None:
