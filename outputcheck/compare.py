@@ -153,7 +153,8 @@ def check(
     if matches(expected, actual, block.vary):
         return Verdict(block, result, actual, target_line=line, expected=expected)
     diff = _shorten(
-        render(expected, actual, block.vary, f"expected ({block.page}:{line})", f"actual ({block.spec.command_line})"),
+        # the run's terminal is the one the block shows (a server's block: the server's)
+        render(expected, actual, block.vary, f"expected ({block.page}:{line})", f"actual ({block.command.removeprefix('$ ')})"),
         keep="head",
     )
     where = f"{block.page}:{line}"

@@ -3,9 +3,14 @@ the lines that differ."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from outputcheck.blocks import make_block
+from outputcheck.compare import check
 from outputcheck.declarations import declarations
 from outputcheck.diffs import LEGEND, render
-from outputcheck.normalize import VarySpec
+from outputcheck.normalize import HostPaths, VarySpec
+from outputcheck.runner import RunResult
 
 
 def diff(expected: str, actual: str, **options: str) -> list[str]:
@@ -79,3 +84,11 @@ def test_long_stretches_of_matching_lines_are_summarized() -> None:
     page = "$ c\n" + "\n".join(f"line {i}" for i in range(30))
     out = diff(page, page.replace("line 15", "line fifteen"))
     assert "[... 13 matching lines]" in out and "[... 11 matching lines]" in out and len(out) < 20
+
+
+def test_a_server_block_diff_names_the_server_terminal(tmp_path: Path) -> None:
+    block = make_block(Path("p.md"), 5, "$ python3 server.py\nserving\nstopped", {"client": "client"})
+    result = RunResult(block.spec, "client output\n", 0, 0.1, server_output="serving\ninterrupted\n", server_returncode=0)
+    verdict = check(block, result, HostPaths.for_run(tmp_path), 30)
+    assert "+++ actual (python3 server.py)" in verdict.details
+    assert "-stopped" in verdict.details and "+interrupted" in verdict.details
