@@ -43,10 +43,10 @@ class Refused:
     disagreed)."""
 
     verdict: Verdict
-    reason: str
+    message: str  # the whole report, starting with the block's page and line
 
     def report(self) -> str:
-        return f"{self.verdict.block.location}: not updated [{self.verdict.block.command.removeprefix('$ ')}]: {self.reason}"
+        return self.message
 
 
 def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRMING_RUNS) -> tuple[list[Verdict], list[Refused]]:
@@ -78,7 +78,8 @@ def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRM
         judged = [judge([verdict.block], Batch(results={verdict.block.spec: r}), settings)[0] for r in fresh[verdict.block.spec]]
         bad = [j for j in judged if not (j.ok or j.updatable)]
         if bad:
-            refused.append(Refused(verdict, f"a fresh run failed: {bad[0].problem}"))
+            refused.append(Refused(verdict, f"{verdict.block.location}: not updated [{verdict.block.command.removeprefix('$ ')}]: "
+                                            f"a fresh run failed: {bad[0].problem}"))
             continue
         transcripts = [j.actual for j in judged]
         if agree(verdict.block.vary, transcripts):
@@ -86,8 +87,9 @@ def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRM
                 confirmed.append(judged[-1])
             continue
         proposal = propose(verdict.block, transcripts)
-        refused.append(Refused(verdict, f"its {runs} fresh runs disagree, so none was written (a lucky run is "
-                                        f"not a result)\n" + (str(proposal) if proposal else "")))
+        refused.append(Refused(verdict, str(proposal) if proposal else (
+            f"{verdict.block.location}: not updated: its {runs} fresh runs disagree under its declarations"
+        )))
     return confirmed, refused
 
 
