@@ -134,3 +134,26 @@ def processes_under(folder: Path) -> list[str]:
         if cwd == inside or cwd.startswith(inside + os.sep) or inside in cmdline:
             found.append(f"{entry.name} {cmdline.strip()}")
     return found
+
+
+BOOK_PARTS = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml", "Makefile"]
+
+
+def copy_of_the_book(dest: Path) -> Path:
+    """A private copy of the real book (pages, snippets, tools), to run its commands on."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    for name in BOOK_PARTS:
+        src = root / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def make(*args: str) -> list[str]:
+    """``make`` with the book's own virtualenv, never reinstalled from a copy (``-o``)."""
+    venv = Path(__file__).resolve().parent.parent / ".venv"
+    return ["make", *args, f"VENV={venv}", "-o", f"{venv}/.installed"]

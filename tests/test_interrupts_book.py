@@ -5,7 +5,6 @@ rebuild runs listings.  Nothing may be left, and the next build passes."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,28 +13,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from booktools import processes_under
-
-ROOT = Path(__file__).resolve().parent.parent
-COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml", "Makefile"]
-VENV = ROOT / ".venv"
+from booktools import copy_of_the_book, make, processes_under
 
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    book = tmp_path / "book"
-    for name in COPY:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, book / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        else:
-            shutil.copy2(src, book / name)
-    return book
-
-
-def make(*args: str) -> list[str]:
-    """make with the book's own virtualenv, never reinstalled from the copy."""
-    return ["make", *args, f"VENV={VENV}", "-o", f"{VENV}/.installed"]
+    return copy_of_the_book(tmp_path / "book")
 
 
 def listings(book: Path) -> list[str]:
