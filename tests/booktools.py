@@ -6,6 +6,7 @@ import os
 import textwrap
 from dataclasses import dataclass, field
 from io import StringIO
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
@@ -157,3 +158,15 @@ def make(*args: str) -> list[str]:
     """``make`` with the book's own virtualenv, never reinstalled from a copy (``-o``)."""
     venv = Path(__file__).resolve().parent.parent / ".venv"
     return ["make", *args, f"VENV={venv}", "-o", f"{venv}/.installed"]
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str = "a condition") -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from booktools import copy_of_the_book, make, processes_under
+from booktools import copy_of_the_book, make, processes_under, wait_for
 
 
 @pytest.fixture
@@ -23,15 +23,6 @@ def copy(tmp_path: Path) -> Path:
 
 def listings(book: Path) -> list[str]:
     return [p for p in processes_under(book / "snippets") if "asyncio_" in p]
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def descendant(pid: int, needle: str) -> int:
