@@ -12,6 +12,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
+from . import accessible
 from .apilinks import LinkApiNames
 
 HERE = Path(__file__).parent
@@ -25,4 +26,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(LinkApiNames)
     app.add_css_file("reader.css")
     app.connect("config-inited", _add_static)
+    accessible.setup(app)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}
