@@ -60,7 +60,8 @@ def test_sigterm_to_the_build_driver_alone_stops_both_editions_and_every_listing
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-    assert time.monotonic() - sent < 2.0
+    took = time.monotonic() - sent
+    assert took < 2.0, (took, err[-3000:])
     assert "make html: interrupted by SIGTERM while building the 한국어 (ko) and English (en) editions" in err
     time.sleep(0.2)
     assert processes_under(copy) == []

@@ -114,11 +114,6 @@ def test_axe_finds_no_violation(server: str, site: Path, axe, themed, artifacts:
     assert problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the root page (bilingual/build.py, ROOT_PAGE) has no <main> landmark: "
-    "landmark-one-main and region; the fix is the lead's (issue #14 report)",
-)
 @pytest.mark.parametrize("theme", THEMES)
 def test_axe_finds_no_violation_on_the_root_page(server: str, axe, themed, theme: str) -> None:
     page, problems = themed[theme]
