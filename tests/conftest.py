@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from booktools import Book, processes_under
+from booktools import STOPPED_WITHIN, Book, processes_under
 
 pytest_plugins = ["sphinx.testing.fixtures", "pytester"]
 
@@ -21,13 +21,13 @@ def book(tmp_path: Path) -> Book:
 @pytest.fixture(autouse=True)
 def nothing_left_behind(request: pytest.FixtureRequest) -> Iterator[None]:
     """After every test with a temporary folder: no process works in it or names it
-    (read from /proc), 2 s after the test ended at the latest."""
+    (read from /proc), soon after the test ended (:data:`booktools.STOPPED_WITHIN`)."""
     # Asked for before the test runs, so the folder outlives this check.
     folder = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
     yield
     if folder is None:
         return
-    deadline = time.monotonic() + 2.0
+    deadline = time.monotonic() + STOPPED_WITHIN
     while (left := processes_under(folder)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not left, f"processes left behind by the test: {left}"

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from booktools import Book, processes_under, wait_for
+from booktools import STOPPED_WITHIN, Book, processes_under, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "snippets"
@@ -49,7 +49,7 @@ def cache_entries(book: Book) -> list[Path]:
     return [p for p in (book.root / "_cache").rglob("*.json") if p.name != "durations.json"]
 
 
-def assert_nothing_left(book: Book, within: float = 2.0) -> None:
+def assert_nothing_left(book: Book, within: float = STOPPED_WITHIN) -> None:
     deadline = time.monotonic() + within
     while processes_under(book.root) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -68,7 +68,7 @@ def test_ctrl_c_while_listings_run_stops_them_records_nothing_and_the_next_build
     wait_for(lambda: running(book, "slow") and cache_entries(book), what="one listing done, one running")
     code, err, took = interrupt(proc)
     assert code == 130, err
-    assert took < 2.0
+    assert took < STOPPED_WITHIN
     last = err.strip().splitlines()[-1]
     assert last.startswith("sphinx-build (en edition): interrupted by SIGINT (Ctrl-C) while ")
     assert "stopped 1 listing run(s): slow.py" in last and "nothing of this run was cached" in last
@@ -103,7 +103,7 @@ def test_ctrl_c_while_sphinx_writes_pages_leaves_a_state_the_next_build_repairs(
     wait_for(lambda: len(list(out.glob("more*.html"))) >= 3, timeout=600, what="pages being written")
     code, err, took = interrupt(proc)
     assert code == 130, err
-    assert took < 2.0
+    assert took < STOPPED_WITHIN
     assert "while writing the pages" in err.strip().splitlines()[-1]
     assert len(list(out.glob("more*.html"))) < 120 and not (out / "searchindex.js").exists()
     assert_nothing_left(book)
@@ -119,7 +119,7 @@ def test_ctrl_c_while_a_server_and_its_client_run(book: Book) -> None:
     proc = start(sphinx(book), book.root)
     wait_for(lambda: running(book, "client") and running(book, "server"), what="the server and client")
     code, err, took = interrupt(proc)
-    assert code == 130 and took < 2.0, err
+    assert code == 130 and took < STOPPED_WITHIN, err
     assert "client.py" in err and "server.py" in err
     assert_nothing_left(book)
 
@@ -160,7 +160,7 @@ def test_an_interrupted_update_changes_no_page(book: Book) -> None:
     wait_for(lambda: running(book, "slow"), what="the listing to start")
     time.sleep(0.3)
     code, err, took = interrupt(proc)
-    assert code == 130 and took < 2.0, err
+    assert code == 130 and took < STOPPED_WITHIN, err
     assert err.strip().splitlines()[-1].startswith("make update-outputs: interrupted by SIGINT (Ctrl-C) while running")
     assert page.read_bytes() == before
     assert_nothing_left(book)
@@ -174,6 +174,6 @@ def test_ctrl_c_stops_pytest_snippets(book: Book) -> None:
     proc = start([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "snippets"], book.root, env=env)
     wait_for(lambda: running(book, "slow"), what="the listing to start")
     code, err, took = interrupt(proc)
-    assert code == 130 and took < 2.0, err
+    assert code == 130 and took < STOPPED_WITHIN, err
     assert "pytest snippets: interrupted by SIGINT (Ctrl-C) while running the listings of 1 output blocks" in err
     assert_nothing_left(book)
