@@ -68,7 +68,7 @@ translations: gettext
 # The preview has folders of its own, so a make html meanwhile never shares its state;
 # a failing block is marked on its page there (make html fails instead).
 livehtml: $(STAMP)
-	BOOK_LANGUAGE=$(EDITION) $(BIN)/python -m outputcheck.live -b html -c . -d $(BUILDDIR)/doctrees/live/$(EDITION) --keep-going \
+	BOOK_LANGUAGE=$(EDITION) exec $(BIN)/python -m outputcheck.live -b html -c . -d $(BUILDDIR)/doctrees/live/$(EDITION) --keep-going \
 		-D outputcheck_mark_failures=1 \
 		--watch snippets --watch outputcheck --watch conf.py \
 		--ignore '*.lock' --port $(PORT) docs $(BUILDDIR)/live/$(EDITION)

@@ -8,10 +8,23 @@ with :mod:`tokenize`, so a ``#`` inside a string is never touched.
 
 A run of full-line comments at the same indentation is one message (a sentence may
 span lines); a comment after code is a message of its own.
+
+Not every comment is prose for a translator.  These are never messages (and stay as
+written in both editions):
+
+- region markers, a shebang (``#!``), and an encoding declaration on line 1 or 2
+  (``# -*- coding: utf-8 -*-``, ``# vim: set fileencoding=utf-8 :``, ``# encoding: utf-8``);
+- a license header: the first comment block of the file, before any code, when it
+  mentions a copyright, a license or an SPDX identifier;
+- commented-out code: a comment whose text parses as Python *and* does something code
+  does (a call, an assignment, an import, a def or class, return/await/raise/del, an
+  operator, a subscript).  A bare name or ``word: word`` parses too (``# done``,
+  ``# note: later``) but is prose; so is Korean, which never parses as more than a name.
 """
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -23,6 +36,15 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 _MARKER = re.compile(r"^#\s*(?:region\b.*|endregion\b.*|!.*|-\*-.*-\*-)\s*$")
+#: PEP 263: an encoding declaration, which Python only reads on line 1 or 2.
+_ENCODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
+_LICENSE = re.compile(r"copyright|licen[cs]e|spdx-license-identifier|\(c\)|©", re.IGNORECASE)
+#: What code does that prose does not (see the module docstring).
+_CODE_NODES = (
+    ast.Call, ast.Assign, ast.AugAssign, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+    ast.ClassDef, ast.Return, ast.Await, ast.Raise, ast.Delete, ast.BinOp, ast.Compare, ast.Subscript,
+    ast.Lambda, ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp,
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +71,18 @@ def _comment_tokens(source: str) -> list[tokenize.TokenInfo]:
     return [t for t in tokens if t.type == tokenize.COMMENT]
 
 
+def is_code(text: str) -> bool:
+    """Whether a comment's text is commented-out code rather than prose."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return False
+    return any(
+        isinstance(node, _CODE_NODES) or (isinstance(node, ast.AnnAssign) and node.value is not None)
+        for node in ast.walk(tree)
+    )
+
+
 def comments(source: str) -> list[Comment]:
     """The translatable comments of ``source``, in order."""
     found: list[Comment] = []
@@ -56,6 +90,8 @@ def comments(source: str) -> list[Comment]:
         if _MARKER.match(token.string):
             continue
         row, col = token.start
+        if row <= 2 and _ENCODING.match(token.string):
+            continue
         text = token.string[1:].strip()
         full_line = not token.line[:col].strip()
         previous = found[-1] if found else None
@@ -65,11 +101,24 @@ def comments(source: str) -> list[Comment]:
             and previous.full_line
             and previous.last == row - 1
             and previous.column == col
+            and not is_code(text)  # a line of code under prose is a comment of its own (and skipped)
+            and not is_code(previous.text.rsplit("\n", 1)[-1])
         ):
             found[-1] = Comment(previous.first, row, col, previous.text + "\n" + text, True)
         else:
             found.append(Comment(row, row, col, text, full_line))
-    return [c for c in found if c.text]
+    if found and _license_header(source, found[0]):
+        found = found[1:]
+    return [c for c in found if c.text and not is_code(c.text)]
+
+
+def _license_header(source: str, first: Comment) -> bool:
+    """Whether ``first`` is a license header: the file's first comment block, with
+    nothing but blank lines, a shebang or an encoding line before it."""
+    if not (first.full_line and _LICENSE.search(first.text)):
+        return False
+    before = source.split("\n")[: first.first - 1]
+    return all(not line.strip() or line.lstrip().startswith("#") for line in before)
 
 
 def translate(source: str, lookup: Callable[[str], str | None]) -> tuple[str, list[Comment]]:

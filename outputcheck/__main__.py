@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     refused: list[update.Refused] = []
     if args.mode == "update":
         confirmed, refused = update.confirm(failed, settings, runs=max(1, args.runs))
+        for fact in update.unannounced_host_facts(confirmed):
+            print(f"host fact: {fact}", file=sys.stderr)
         written = update.apply(confirmed, project.root)
         for v in written:
             print(f"updated {v.block.location} [{v.block.command.removeprefix('$ ')}] ({args.runs} fresh runs agreed)")

@@ -20,11 +20,15 @@ import shlex
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .normalize import VarySpec, parse_unordered, parse_vary
+from .declarations import declarations
+from .normalize import VarySpec
 from .runner import RunSpec
 
 PROMPT = "$ "
-OPTION_NAMES = ("vary", "unordered", "returncode", "timeout", "warnings", "server", "client", "pythons", "timeline")
+OPTION_NAMES = (
+    "vary", "any", "optional", "joined", "unordered", "host",
+    "returncode", "timeout", "warnings", "server", "client", "pythons", "timeline",
+)
 FLAG_OPTIONS = ("timeline",)  # options that take no value
 
 
@@ -183,10 +187,7 @@ def make_block(page: Path, line: int, content: str, options: dict[str, str]) -> 
             raise BlockError(":timeout: must be positive")
     nlines = text.count("\n") + 1
     try:
-        vary = VarySpec(
-            kinds=parse_vary(options.get("vary", "")),
-            unordered=parse_unordered(options.get("unordered", ""), nlines),
-        )
+        vary = declarations(options, nlines)
     except ValueError as exc:
         raise BlockError(str(exc)) from None
     pythons = parse_pythons(options.get("pythons", ""))

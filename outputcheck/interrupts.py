@@ -37,6 +37,7 @@ _cleanups: dict[object, Callable[[], None]] = {}
 _deferred: list[int] = []
 _deferring = 0
 _at_exit_registered = False
+_installed_in = 0  # the process that installed the handlers (a forked worker is silent)
 
 
 def set_phase(text: str) -> None:
@@ -51,10 +52,11 @@ def install(command: str) -> bool:
     Returns whether anything was installed.  Also makes sure the processes of the
     command are stopped when the interpreter ends for any other reason (an exception).
     """
-    global _command, _at_exit_registered
+    global _command, _at_exit_registered, _installed_in
     if threading.current_thread() is not threading.main_thread():
         return False
     _command = command
+    _installed_in = os.getpid()
     if not _at_exit_registered:
         atexit.register(processes.stop_all, everything_of_owner=False)
         _at_exit_registered = True
@@ -105,6 +107,8 @@ def _handler(signum: int, frame: Any) -> None:
         _deferred.append(signum)
         return
     stopped = processes.stop_all()
+    if os.getpid() != _installed_in:  # a forked worker of the command: the command speaks
+        os._exit(128 + signum)
     for cleanup in list(_cleanups.values()):
         try:
             cleanup()

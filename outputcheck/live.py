@@ -15,11 +15,30 @@ import sys
 from . import interrupts, processes
 
 
+def _keep_our_signal_handlers() -> None:
+    """The preview's web server (uvicorn) takes SIGINT and SIGTERM for a graceful shutdown
+    that waits for open connections (seconds, with a browser attached) before the rebuild
+    under way is stopped.  Here the preview is stopped at once, by our handlers."""
+    import contextlib
+
+    try:
+        from uvicorn.server import Server
+    except ImportError:  # pragma: no cover - sphinx-autobuild without uvicorn
+        return
+    Server.capture_signals = contextlib.contextmanager(lambda self: (yield))  # type: ignore[method-assign]
+
+
 def main(argv: list[str]) -> None:
-    os.environ[processes.OWNER_MARKER] = processes.OWNER  # every rebuild inherits it
+    if processes.OWNER_MARKER not in os.environ:
+        # Start again with the marker in this process's own environment: sphinx-autobuild
+        # rebuilds from a forked worker process, which is found (and stopped) by the
+        # marker only if it is in the environment the process was started with.
+        env = dict(os.environ, **{processes.OWNER_MARKER: processes.OWNER})
+        os.execve(sys.executable, [sys.executable, "-m", "outputcheck.live", *argv], env)
     atexit.register(processes.stop_all)  # the preview ended: a rebuild under way goes too
+    _keep_our_signal_handlers()
     interrupts.install("make livehtml")
-    interrupts.set_phase("serving the live preview")
+    interrupts.set_phase("running the live preview (serving, or rebuilding after an edit)")
     from sphinx_autobuild.__main__ import main as autobuild
 
     autobuild(argv)

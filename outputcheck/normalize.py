@@ -20,6 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .hostfacts import MARKERS, Machine
+
 #: What may vary, by name.  Patterns are deliberately narrow; a block that needs
 #: something else can give its own pattern between slashes: ``:vary: /Task-\d+/``.
 KINDS: dict[str, str] = {
@@ -28,38 +30,78 @@ KINDS: dict[str, str] = {
     "port": r"(?<=[:_ ])\d{4,5}(?![\d.])",
     "float": r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?(?![\w.])",
     "number": r"(?<![\w.])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\w.])",
+    # a size as df -h and ls -h print it: 0, 512, 20K, 1.5G, 3.2MiB, 4kB
+    "size": r"(?<![\w.])\d+(?:\.\d+)?(?:[KMGTPEZY](?:i?B)?|kB|B)?(?![\w.])",
     "item-order": r"",  # not a token: items of a [..] or {..} literal may come in any order
 }
 
 
+#: Where an optional line may appear: anywhere, or after a given line of the block.
+ANYWHERE = 0
+AT_END = -1
+
+
+@dataclass(frozen=True)
+class OptionalLine:
+    """Lines matching ``pattern`` (the whole line) may appear 0..n times at ``after``:
+    ANYWHERE, AT_END, or right after line N of the block (line 1 is the command line)."""
+
+    pattern: str
+    after: int = ANYWHERE
+
+    @property
+    def label(self) -> str:
+        where = {ANYWHERE: "", AT_END: "at end "}.get(self.after, f"after {self.after} ")
+        return f"{where}/{self.pattern}/"
+
+
 @dataclass(frozen=True)
 class VarySpec:
-    """What a block allows to vary."""
+    """What a block allows to vary (and, in ``host``, which host facts it shows)."""
 
-    kinds: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()  # :vary: values keep identity (same value twice stays the same)
     unordered: tuple[tuple[int, int], ...] = ()  # 1-based inclusive line ranges
+    any: tuple[str, ...] = ()  # :any: each occurrence matches any value of its kind
+    optional: tuple[OptionalLine, ...] = ()  # :optional: lines that may appear or not
+    joined: tuple[str, ...] = ()  # :joined: patterns; consecutive matching lines count as one
+    host: tuple[str, ...] = ()  # :host: host facts the block shows on purpose
+    shuffled: tuple[str, ...] = ()  # :unordered: /patterns/: consecutive matching lines in any order
+
+    @property
+    def declared(self) -> bool:
+        """Whether anything at all may differ from the page's text."""
+        return bool(self.kinds or self.unordered or self.any or self.optional or self.joined or self.shuffled)
 
     @property
     def label(self) -> str:
         parts = list(self.kinds)
+        parts += [f"any {kind}" for kind in self.any]
+        parts += [f"optional {o.label}" for o in self.optional]
+        parts += [f"joined /{p}/" for p in self.joined]
         parts += [f"lines {a}-{b} in any order" for a, b in self.unordered]
+        parts += [f"lines /{p}/ in any order" for p in self.shuffled]
+        parts += [f"host {fact}" for fact in self.host]
         return ", ".join(parts)
 
 
-def parse_vary(value: str) -> tuple[str, ...]:
-    """``"float, address"`` -> ``("float", "address")``; unknown kinds are a ValueError."""
+def parse_vary(value: str, option: str = "vary") -> tuple[str, ...]:
+    """``"float, address"`` -> ``("float", "address")``; unknown kinds are a ValueError.
+
+    ``option`` is the option being read (``vary`` or ``any``), named in the message."""
     kinds: list[str] = []
     for raw in _split_items(value):
         if raw.startswith("/") and raw.endswith("/") and len(raw) > 2:
             try:
                 re.compile(raw[1:-1])
             except re.error as exc:
-                raise ValueError(f":vary: pattern {raw} is not a valid regular expression: {exc}") from None
+                raise ValueError(f":{option}: pattern {raw} is not a valid regular expression: {exc}") from None
         elif raw not in KINDS:
             raise ValueError(
-                f":vary: does not know {raw!r}; use one of {', '.join(KINDS)} "
+                f":{option}: does not know {raw!r}; use one of {', '.join(KINDS)} "
                 f"or a pattern between slashes such as /Task-\\d+/"
             )
+        if raw in kinds:
+            raise ValueError(f":{option}: names {raw} twice")
         kinds.append(raw)
     return tuple(kinds)
 
@@ -160,17 +202,20 @@ def normalize(text: str, vary: VarySpec) -> str:
 
 @dataclass(frozen=True)
 class HostPaths:
-    """Paths of this machine that must never reach a page.
+    """Paths and facts of this machine that must never reach a page.
 
     A snippet run in ``snippets/`` prints its own absolute path in tracebacks and task
     reprs; a reader in that folder would see the bare file name, so the snippet folder
-    becomes nothing.  Other machine paths become a neutral marker.
+    becomes nothing.  Other machine paths become a neutral marker, and so do the
+    machine's host name, user name, mount points and addresses
+    (:mod:`outputcheck.hostfacts`).
     """
 
     replacements: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    machine: Machine | None = None
 
     @classmethod
-    def for_run(cls, snippets_dir: Path, python: str = sys.executable) -> HostPaths:
+    def for_run(cls, snippets_dir: Path, python: str = sys.executable, machine: Machine | None = None) -> HostPaths:
         candidates: list[tuple[str, str]] = [(str(snippets_dir.resolve()) + os.sep, "")]
         candidates.append((str(snippets_dir.resolve().parent) + os.sep, "<project>/"))
         prefix = Path(python).resolve().parent.parent
@@ -184,13 +229,16 @@ class HostPaths:
             candidates.append((home.rstrip(os.sep) + os.sep, "~/"))
         unique = {src: dst for src, dst in candidates if len(src) > 1}
         ordered = sorted(unique.items(), key=lambda item: -len(item[0]))
-        return cls(tuple(ordered))
+        return cls(tuple(ordered), machine or Machine.here())
 
     def sanitize(self, text: str) -> str:
         for src, dst in self.replacements:
             text = text.replace(src, dst)
-        return text
+        return self.machine.sanitize(text) if self.machine else text
 
     def leaks(self, text: str) -> list[str]:
-        """Host paths found in ``text`` (a page must contain none)."""
-        return [src for src, _ in self.replacements if src in text]
+        """Host paths and facts found in ``text`` (a page must contain none)."""
+        found = [src for src, _ in self.replacements if src in text]
+        if self.machine:
+            found += [value for _, kind, value in self.machine.find(text) if value != MARKERS[kind]]
+        return found

@@ -90,6 +90,21 @@ def marked(*needles: str) -> list[int]:
     return [pid for pid, environ in _processes("environ") if any(w in environ + b"\0" for w in wanted)]
 
 
+def ancestors() -> set[int]:
+    """This process and the processes it descends from (never to be killed by it: the
+    command that started a Sphinx build carries the same owner marker)."""
+    found = set()
+    pid = os.getpid()
+    while pid > 1 and pid not in found:
+        found.add(pid)
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        pid = int(stat[stat.rfind(")") + 2 :].split()[1])
+    return found
+
+
 def signal_all(pids: list[int], sig: int) -> int:
     """Send ``sig`` to each process (never this one); return how many got it."""
     count = 0
@@ -125,23 +140,35 @@ def kill_session(sid: int, sig: int = signal.SIGKILL) -> int:
 
 @functools.lru_cache(maxsize=1)
 def _launcher() -> tuple[str, ...]:
-    """A prefix that execs the program with the default signal actions restored.
+    """A prefix that execs the listing with clean signals, tied to the life of its runner.
 
-    An ignored signal survives ``exec`` (a handled one does not), and Python cannot
-    reset it in the child without ``preexec_fn``, which is unsafe in a threaded
-    program.  GNU ``env --default-signal`` (coreutils 8.31+) resets it and then execs,
-    so the listing's own pid, session and command line are unchanged.
+    - An ignored signal survives ``exec`` (a handled one does not), and Python cannot
+      reset it in the child without ``preexec_fn``, which is unsafe in a threaded
+      program.  GNU ``env --default-signal`` (coreutils 8.31+) resets it, then execs.
+    - A listing whose reader has gone must die, not hang: Python listings ignore
+      SIGPIPE themselves (one task dies of BrokenPipeError, the others wait for it), so
+      ``setpriv --pdeathsig KILL`` (util-linux) kills the listing when the thread that
+      started it is gone: a build killed with SIGKILL leaves no listing behind.
+
+    Both exec in place: the listing keeps its pid, session and command line.  Where a
+    tool is missing, the prefix does without it (``_reset_signals`` covers the first).
     """
+    found: list[str] = []
+    setpriv = shutil.which("setpriv", path="/usr/bin:/bin")
+    if setpriv and _works([setpriv, "--pdeathsig", "KILL", "true"]):
+        found += [setpriv, "--pdeathsig", "KILL"]
     env = shutil.which("env", path="/usr/bin:/bin")
-    if env:
-        names = ",".join(signal.Signals(s).name.removeprefix("SIG") for s in DEFAULT_SIGNALS)
-        prefix = (env, f"--default-signal={names}")
-        try:
-            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
-                return prefix
-        except (OSError, subprocess.TimeoutExpired):
-            pass
-    return ()
+    names = ",".join(signal.Signals(s).name.removeprefix("SIG") for s in DEFAULT_SIGNALS)
+    if env and _works([env, f"--default-signal={names}", "true"]):
+        found += [env, f"--default-signal={names}"]
+    return tuple(found)
+
+
+def _works(command: list[str]) -> bool:
+    try:
+        return subprocess.run(command, capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
 
 
 def _reset_signals() -> None:  # pragma: no cover - only where env lacks --default-signal
@@ -180,7 +207,7 @@ class Running:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,  # one pipe: the order a terminal shows
             start_new_session=True,
-            preexec_fn=None if prefix else _reset_signals,
+            preexec_fn=None if "--default-signal" in " ".join(prefix) else _reset_signals,
         )
         assert proc.stdout is not None
         running = cls(proc, asyncio.ensure_future(read_capped(proc.stdout, max_output)), token, filename)
@@ -252,7 +279,12 @@ def stop_all(everything_of_owner: bool = True) -> list[str]:
     if everything_of_owner:
         needles.append(f"{OWNER_MARKER}={OWNER}")
     if needles:
-        signal_all(marked(*needles), signal.SIGKILL)
+        # Until a pass finds nothing: a process killed in one pass (a Sphinx build of the
+        # command) may have started a listing while the pass read /proc.
+        mine = ancestors()
+        for _ in range(10):
+            if not signal_all([pid for pid in marked(*needles) if pid not in mine], signal.SIGKILL):
+                break
     return sorted(r.name for r in live)
 
 

@@ -47,6 +47,7 @@ class _State:
         self.to_write: list[Verdict] = []
         self.written: list[Verdict] = []
         self.refused: list[update.Refused] = []
+        self.host_facts: list[update.HostFact] = []
         self.matrix: MatrixReport | None = None
         self.use_matrix: bool = config.getoption("python_matrix")
 
@@ -221,6 +222,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if state and state.to_write:
         interrupts.set_phase("confirming and writing drifted output blocks")
         confirmed, state.refused = update.confirm(state.to_write, state.settings)
+        state.host_facts = update.unannounced_host_facts(confirmed)
         state.written = update.apply(confirmed, state.project.root)
         if state.refused:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -242,3 +244,5 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"outputcheck: updated {verdict.block.location} [{verdict.block.command.removeprefix('$ ')}]")
     for refused in state.refused:
         terminalreporter.write_line(f"outputcheck: {refused.report()}")
+    for fact in state.host_facts:
+        terminalreporter.write_line(f"outputcheck: host fact: {fact}")

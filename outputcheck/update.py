@@ -28,8 +28,9 @@ from . import interrupts
 from .check import Settings, judge, run_fresh, run_sync
 from .compare import Verdict
 from .files import write_atomic
-from .normalize import normalize
+from .hostfacts import HostFact, host_facts
 from .pages import scan_text
+from .propose import agree, propose
 from .runner import Batch, RunResult, RunSpec
 
 #: Fresh runs that must agree before an output is written into a page.
@@ -38,20 +39,22 @@ CONFIRMING_RUNS = 3
 
 @dataclass
 class Refused:
-    """A drifted block that was not written, and why."""
+    """A drifted block that was not written, and why (with a proposal when the runs
+    disagreed)."""
 
     verdict: Verdict
-    reason: str
+    message: str  # the whole report, starting with the block's page and line
 
     def report(self) -> str:
-        return f"{self.verdict.block.location}: not updated [{self.verdict.block.command.removeprefix('$ ')}]: {self.reason}"
+        return self.message
 
 
 def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRMING_RUNS) -> tuple[list[Verdict], list[Refused]]:
     """Run each drifted listing ``runs`` times, fresh; keep the blocks whose runs agree.
 
     Returns the verdicts to write (carrying the last fresh run's output) and the blocks
-    refused, with the lines that varied between the runs.
+    refused: a fresh run that failed, or runs that disagree under the block's
+    declarations, with what varied and a proposed declaration (:mod:`outputcheck.propose`).
     """
     drifted = [v for v in verdicts if not v.ok and v.updatable and not v.block.spec.trace]
     if not drifted:
@@ -75,37 +78,25 @@ def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRM
         judged = [judge([verdict.block], Batch(results={verdict.block.spec: r}), settings)[0] for r in fresh[verdict.block.spec]]
         bad = [j for j in judged if not (j.ok or j.updatable)]
         if bad:
-            refused.append(Refused(verdict, f"a fresh run failed: {bad[0].problem}"))
+            refused.append(Refused(verdict, f"{verdict.block.location}: not updated [{verdict.block.command.removeprefix('$ ')}]: "
+                                            f"a fresh run failed: {bad[0].problem}"))
             continue
-        forms = [normalize(j.actual, verdict.block.vary) for j in judged]
-        if len(set(forms)) == 1:
+        transcripts = [j.actual for j in judged]
+        if agree(verdict.block.vary, transcripts):
             if not judged[-1].ok:  # else: the runs agree with the page after all
                 confirmed.append(judged[-1])
             continue
-        refused.append(Refused(verdict, _variation(judged, forms, runs)))
+        proposal = propose(verdict.block, transcripts)
+        refused.append(Refused(verdict, str(proposal) if proposal else (
+            f"{verdict.block.location}: not updated: its {runs} fresh runs disagree under its declarations"
+        )))
     return confirmed, refused
 
 
-def _variation(judged: list[Verdict], forms: list[str], runs: int) -> str:
-    """Which lines of the transcript differed between the fresh runs."""
-    split = [f.split("\n") for f in forms]
-    width = max(len(lines) for lines in split)
-    varied = [i for i in range(width) if len({lines[i] if i < len(lines) else None for lines in split}) > 1]
-    raw = [j.actual.split("\n") for j in judged]
-    lines = [f"its {runs} fresh runs disagree, so none was written (a lucky run is not a result); lines that varied:"]
-    for i in varied[:20]:
-        seen = []
-        for r in raw:
-            text = r[i] if i < len(r) else "(no line)"
-            if text not in seen:
-                seen.append(text)
-        lines.append(f"    line {i + 1}: " + "  |  ".join(seen[:4]))
-    lines.append("  declare what varies on the block (':unordered:', ':vary:'), or make the listing deterministic")
-    return "\n".join(lines)
-
-
-class PageChanged(RuntimeError):
-    """The page was edited while its blocks were being checked."""
+def unannounced_host_facts(verdicts: Iterable[Verdict]) -> list[HostFact]:
+    """Lines of outputs about to be written that show this machine's host name, user,
+    mount points or addresses, where the block does not declare them (``:host:``)."""
+    return [fact for v in verdicts for fact in host_facts(v.actual, v.block)]
 
 
 def apply(verdicts: Iterable[Verdict], root: Path) -> list[Verdict]:

@@ -109,7 +109,7 @@ def test_ctrl_c_while_sphinx_writes_pages_leaves_a_state_the_next_build_repairs(
         book.page(f"more{i:03d}", f"# More {i}\n\n{filler}\n")
     out = book.root / "_build" / "html"
     proc = start(sphinx(book), book.root)
-    wait_for(lambda: len(list(out.glob("more*.html"))) >= 5, timeout=120, what="pages being written")
+    wait_for(lambda: len(list(out.glob("more*.html"))) >= 3, timeout=600, what="pages being written")
     code, err, took = interrupt(proc)
     assert code == 130, err
     assert took < 2.0

@@ -155,3 +155,71 @@ def test_environment_is_fixed_and_inherits_nothing(monkeypatch: pytest.MonkeyPat
     assert env["PYTHONWARNINGS"] == "error::DeprecationWarning"
     assert "PYTHONWARNINGS" not in snippet_environment(sys.executable, warnings="default")
     assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+
+
+def test_a_listing_starts_with_default_signals_whatever_the_builder_ignores(tmp_path: Path) -> None:
+    """Ignored signals survive exec: a build under nohup or as a background job ignores
+    SIGHUP or SIGINT.  The listing, and any program it starts, must not."""
+    import signal
+    import subprocess
+
+    from outputcheck import processes
+
+    def ignoring() -> None:
+        for sig in (signal.SIGINT, signal.SIGPIPE, signal.SIGHUP, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+
+    launcher = list(processes._launcher())
+    assert "--default-signal" in " ".join(launcher), "env --default-signal is expected here (coreutils 8.31+)"
+    # A shell, not Python: Python ignores SIGPIPE itself at start-up, a program it runs does not.
+    shown = subprocess.run([*launcher, "/bin/sh", "-c", "grep SigIgn /proc/self/status"], capture_output=True,
+                           text=True, preexec_fn=ignoring, timeout=30)
+    ignored = int(shown.stdout.split()[1], 16)
+    for sig in (signal.SIGINT, signal.SIGPIPE, signal.SIGHUP, signal.SIGTERM):
+        assert not ignored & (1 << (sig - 1)), f"{sig.name} is still ignored in the listing"
+
+
+def test_a_listing_whose_runner_is_killed_dies_too(tmp_path: Path) -> None:
+    """kill -9 of a build cannot be handled: the listings it started must still die."""
+    import signal
+    import subprocess
+    import time
+
+    from booktools import alive
+
+    # It prints, then only sleeps: nothing it does would notice that its reader is gone.
+    (tmp_path / "forever.py").write_text(
+        "import time\nprint('up', flush=True)\nopen('ready', 'w').close()\ntime.sleep(600)\n"
+    )
+    runner = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import asyncio, sys
+            from pathlib import Path
+            from outputcheck.runner import RunSpec, run_snippet
+            async def main():
+                task = asyncio.ensure_future(run_snippet(RunSpec("forever"), snippets_dir=Path({str(tmp_path)!r}), timeout=600))
+                await asyncio.sleep(60)
+            asyncio.run(main())
+        """)],
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 30
+    listing = None
+    while listing is None and time.monotonic() < deadline:
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if b"forever.py" in (entry / "cmdline").read_bytes():
+                        listing = int(entry.name)
+                except OSError:
+                    pass
+        time.sleep(0.05)
+    assert listing is not None
+    while not (tmp_path / "ready").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    runner.send_signal(signal.SIGKILL)
+    runner.wait()
+    deadline = time.monotonic() + 2
+    while alive(listing) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(listing)

@@ -98,15 +98,36 @@ def test_a_pass_is_still_served_from_the_cache(book: Book) -> None:
     assert again.returncode == 0 and "0 ran, 1 cached" in again.stdout
 
 
-def test_update_refuses_runs_that_disagree_and_shows_what_varied(book: Book) -> None:
-    book.snippet("dice", "import random, time\nprint('rolled', random.Random(time.time_ns()).randint(1, 10**9))\nprint('done')\n")
-    page = book.page("page", "# P\n\n```{output}\n$ python3 dice.py\nrolled 0\ndone\n```\n")
+DICE = (
+    "import random, time\n"
+    "r = random.Random(time.time_ns())\n"
+    "print('rolled', r.randint(1, 10**9))\n"
+    "print('pid', r.randint(1000, 99999), 'again', 'pid')\n"
+    "print('done')\n"
+)
+
+
+def test_update_refuses_runs_that_disagree_then_the_proposal_pasted_in_makes_them_pass(book: Book) -> None:
+    """End to end, as an author: update refuses and proposes; the proposal goes on the
+    block; the next update writes; a check of fresh runs passes."""
+    book.snippet("dice", DICE)
+    page = book.page("page", "# P\n\n```{output}\n$ python3 dice.py\nrolled 0\n```\n")
     before = page.read_text()
     done = cli(book, "update")
     assert done.returncode == 1
-    assert "page.md:3: not updated [python3 dice.py]: its 3 fresh runs disagree" in done.stderr
-    assert "line 2: rolled " in done.stderr and "line 3" not in done.stderr
+    assert "page.md:3: 3 fresh runs of dice.py do not agree; nothing was written" in done.stderr
+    assert "    line 2: rolled " in done.stderr and "    line 4: done" not in done.stderr
     assert page.read_text() == before
+    proposed = done.stderr.split("proposed declaration (every run matches every other under it):\n")[1]
+    options = [line.strip() for line in proposed.split("\n  next:")[0].splitlines()]
+    assert options and all(line.startswith(":") for line in options)
+    page.write_text(before.replace("```{output}\n", "```{output}\n" + "\n".join(options) + "\n\n"))
+    written = cli(book, "update")
+    assert written.returncode == 0, written.stderr
+    assert "updated page.md:3 [python3 dice.py] (3 fresh runs agreed)" in written.stdout
+    for _ in range(3):
+        again = cli(book, "check", "--no-cache")
+        assert again.returncode == 0, again.stderr
 
 
 def test_update_writes_what_repeats(book: Book) -> None:
@@ -226,3 +247,16 @@ def test_the_live_preview_marks_each_failing_block_where_it_is(book: Book) -> No
     book.page("page", "# P\n\n```{output}\n$ python3 plain.py\nold\n```\n\n```{output}\n$ python3 good.py\ngood\n```\n")
     again = book.build(outputcheck_mark_failures=True)
     assert again.status == 0 and 'class="outputcheck-mark"' not in again.html(book.root)
+
+
+def test_update_names_host_facts_a_block_does_not_declare(book: Book) -> None:
+    import socket
+
+    book.snippet("where", "import socket\nprint('running on', socket.gethostname())\n")
+    page = book.page("page", "# P\n\n```{output}\n$ python3 where.py\n```\n")
+    done = cli(book, "update")
+    assert done.returncode == 0, done.stderr
+    assert "host fact: page.md:3: line 2 of the output shows this machine's host name" in done.stderr
+    assert "declare ':host: host' on the block" in done.stderr
+    text = page.read_text()
+    assert "running on <host>" in text and socket.gethostname() not in text.replace("python3 where.py", "")

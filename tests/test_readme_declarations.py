@@ -1,0 +1,42 @@
+"""Every declaration the README documents has an example there, and every example is a
+block the build accepts and that holds for the runs it describes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from outputcheck.blocks import OutputBlock
+from outputcheck.matching import matches
+from outputcheck.pages import scan_text
+
+README = Path(__file__).parent.parent / "README.md"
+DECLARATIONS = ("vary", "any", "optional", "joined", "unordered", "host")
+
+
+def examples() -> list[OutputBlock]:
+    return [found.block() for found in scan_text(README, README.read_text(encoding="utf-8")) if found.name == "output"]
+
+
+def test_every_declaration_has_an_example_that_builds() -> None:
+    blocks = examples()  # a BlockError here names the README line
+    for option in DECLARATIONS:
+        assert any(option in found.options for found in scan_text(README, README.read_text(encoding="utf-8"))), option
+    assert sum(1 for block in blocks if block.vary.declared or block.vary.host) >= 5
+
+
+def test_the_examples_hold_for_the_runs_they_describe() -> None:
+    by_command = {block.command: block for block in examples()}
+    debug = by_command["$ python3 debug_mode.py"]
+    run = "$ python3 debug_mode.py\ndebug mode: True\nExecuting <Handle slow()> took 0.201 seconds\nmain: done"
+    assert matches(debug.text, run, debug.vary)
+    crash = run + "\nTraceback (most recent call last):\n  File \"x.py\", line 3\nValueError: x"
+    assert not matches(debug.text, crash, debug.vary)  # ValueError: x is not a declared line
+    echo = by_command["$ python3 echo_client.py"]
+    split = echo.text.replace("message. It", "message. '\nreceived b'It")
+    assert split != echo.text and matches(echo.text, split, echo.vary)
+    executors = by_command["$ python3 executors.py"]
+    other = executors.text.replace("4242", "77").replace("0_1", "0_0").replace("0.30", "0.31")
+    assert matches(executors.text, other, executors.vary)
+    assert not matches(executors.text, other.replace("stopped pid 77", "stopped pid 78"), executors.vary)
+    gather = by_command["$ python3 gather.py"]
+    assert matches(gather.text, gather.text.replace("task b done\ntask a done", "task a done\ntask b done"), gather.vary)
