@@ -219,6 +219,11 @@ class OutputDirective(SnippetDirective):
         caption += nodes.Text(" ")
         caption += verified_on("", "", classes=["verified-on"], line=self.lineno)
         if "timeline" in self.options:
+            # The drawing is part of the page: a new draw.py or tracer.py writes it again.
+            settings, _, _ = ACTIVE[id(self.env)]
+            if settings.trace_site is not None:
+                for part in ("draw.py", "tracer.py"):
+                    self.env.note_dependency(str(settings.trace_site.parent / part))
             return self.with_mark_slot(
                 [container, timeline_slot("", snippet=command.split()[1] if " " in command else command, line=self.lineno)]
             )

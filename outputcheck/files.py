@@ -9,8 +9,10 @@ folder, is flushed to disk, and replaces the old file in one rename.
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -34,3 +36,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def rewrite_pages(outdir: Path, slot: re.Pattern[str], fill: Callable[[re.Match[str]], str]) -> None:
+    """Replace every ``slot`` in the written HTML pages under ``outdir`` by ``fill(match)``.
+
+    Pages are written while listings still run; what depends on the runs (timelines,
+    failure marks) is put in afterwards, each changed page written whole.
+    """
+    for path in sorted(outdir.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        new = slot.sub(fill, text)
+        if new != text:
+            write_atomic(path, new.encode("utf-8"))

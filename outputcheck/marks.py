@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from .files import write_atomic
+from .files import rewrite_pages
 
 WORDS = {
     "ko": "이 블록은 검증에 실패했다",
@@ -49,21 +49,15 @@ def fill(outdir: Path, reports: dict[str, str], language: str | None) -> int:
     """Write the reports into the slots of every page under ``outdir``; empty the rest.
     Returns how many blocks were marked."""
     marked = 0
-    for path in sorted(outdir.rglob("*.html")):
-        text = path.read_text(encoding="utf-8")
-        if "outputcheck-mark-slot" not in text:
-            continue
 
-        def one(m: re.Match[str]) -> str:
-            nonlocal marked
-            key = html.unescape(m.group("block"))
-            body = ""
-            if key in reports:
-                marked += 1
-                body = _mark(reports[key], language)
-            return f'<div class="outputcheck-mark-slot" data-block="{m.group("block")}">{body}<!-- /outputcheck-mark -->'
+    def one(m: re.Match[str]) -> str:
+        nonlocal marked
+        key = html.unescape(m.group("block"))
+        body = ""
+        if key in reports:
+            marked += 1
+            body = _mark(reports[key], language)
+        return f'<div class="outputcheck-mark-slot" data-block="{m.group("block")}">{body}<!-- /outputcheck-mark -->'
 
-        new = _SLOT.sub(one, text)
-        if new != text:
-            write_atomic(path, new.encode("utf-8"))
+    rewrite_pages(outdir, _SLOT, one)
     return marked

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .files import write_atomic
+from .files import rewrite_pages
 
 WORDS = {
     "ko": {"title": "{snippet} 실행의 타임라인", "as_text": "타임라인을 글로 보기"},
@@ -63,19 +63,14 @@ def figure(
 def fill_written_pages(app: Any, traces: dict[tuple[Path, int], str]) -> int:
     """Fill the slots of every written page; return how many timelines were placed."""
     placed = 0
-    outdir = Path(app.outdir)
-    for path in sorted(outdir.rglob("*.html")):
-        text = path.read_text(encoding="utf-8")
-        if 'class="asyncio-timeline-slot"' not in text:
-            continue
 
-        def fill(m: re.Match[str]) -> str:
-            nonlocal placed
-            trace = traces.get((Path(html.unescape(m.group("page"))), int(m.group("line"))))
-            if not trace:
-                return m.group(0)  # the run failed: the build reports it and fails
-            placed += 1
-            return figure(trace, html.unescape(m.group("snippet")), app.config.language)
+    def fill(m: re.Match[str]) -> str:
+        nonlocal placed
+        trace = traces.get((Path(html.unescape(m.group("page"))), int(m.group("line"))))
+        if not trace:
+            return m.group(0)  # the run failed: the build reports it and fails
+        placed += 1
+        return figure(trace, html.unescape(m.group("snippet")), app.config.language)
 
-        write_atomic(path, _SLOT.sub(fill, text).encode("utf-8"))
+    rewrite_pages(Path(app.outdir), _SLOT, fill)
     return placed

@@ -14,7 +14,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import notes
+from . import accessible, notes
 from .apilinks import LinkApiNames
 
 HERE = Path(__file__).parent
@@ -29,4 +29,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     notes.setup(app)
     app.add_css_file("reader.css")
     app.connect("config-inited", _add_static)
+    accessible.setup(app)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

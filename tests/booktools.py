@@ -6,6 +6,7 @@ import os
 import textwrap
 from dataclasses import dataclass, field
 from io import StringIO
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx.testing.util import SphinxTestApp
@@ -134,3 +135,38 @@ def processes_under(folder: Path) -> list[str]:
         if cwd == inside or cwd.startswith(inside + os.sep) or inside in cmdline:
             found.append(f"{entry.name} {cmdline.strip()}")
     return found
+
+
+BOOK_PARTS = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml", "Makefile"]
+
+
+def copy_of_the_book(dest: Path) -> Path:
+    """A private copy of the real book (pages, snippets, tools), to run its commands on."""
+    import shutil
+
+    root = Path(__file__).resolve().parent.parent
+    for name in BOOK_PARTS:
+        src = root / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def make(*args: str) -> list[str]:
+    """``make`` with the book's own virtualenv, never reinstalled from a copy (``-o``)."""
+    venv = Path(__file__).resolve().parent.parent / ".venv"
+    return ["make", *args, f"VENV={venv}", "-o", f"{venv}/.installed"]
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 30.0, what: str = "a condition") -> None:
+    """Poll ``condition`` until it holds; fail naming ``what`` after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from booktools import Book, processes_under
+from booktools import Book, processes_under, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "snippets"
@@ -31,15 +31,6 @@ def start(command: list[str], cwd: Path, env: dict[str, str] | None = None, **kw
     """A command in a process group of its own, as a shell starts a foreground job."""
     return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True, **kw)
-
-
-def wait_for(condition, timeout: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def running(book: Book, name: str) -> bool:

@@ -23,7 +23,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from timeline.draw import LABELS_EN, LABELS_KO, draw
+from timeline.draw import LABELS_EN, LABELS_KO, draw, ordered_lanes, started_ms
 
 SNIPPETS = ROOT / "snippets"
 SITE = ROOT / "timeline" / "site"
@@ -203,9 +203,11 @@ def test_svg_is_wellformed_accessible_and_deterministic(tmp_dir: Path) -> None:
     _, _, trace = traced("asyncio_gather", "3.11", tmp_dir)
     drawing = draw(trace, labels=LABELS_EN, title="asyncio_gather.py")
     root = ET.fromstring(drawing.svg)
-    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    # a group (an img could not hold the focusable ticks), named by its title and
+    # described by the text alternative
+    assert root.tag == f"{SVG}svg" and root.get("role") == "group"
     assert root.get("width") == "100%" and root.get("viewBox")
-    title_id, desc_id = root.get("aria-labelledby", "").split()
+    title_id, desc_id = root.get("aria-labelledby"), root.get("aria-describedby")
     assert root.find(f"{SVG}title").get("id") == title_id  # type: ignore[union-attr]
     desc = root.find(f"{SVG}desc")
     assert desc is not None and desc.get("id") == desc_id
@@ -215,7 +217,7 @@ def test_svg_is_wellformed_accessible_and_deterministic(tmp_dir: Path) -> None:
     assert lane_labels == [ln["label"] for ln in trace["lanes"]] == ["main", "phase1", "phase2"]
     assert "script" not in drawing.svg
     assert draw(trace, labels=LABELS_EN, title="asyncio_gather.py").svg == drawing.svg
-    # the text alternative: one line per lane, in creation order
+    # the text alternative: one line per lane, in the order drawn
     lines = drawing.text.splitlines()
     assert [line.split(":")[0] for line in lines] == ["main", "phase1", "phase2"]
     assert "result 'phase1 result'" in lines[1]
@@ -231,6 +233,123 @@ def test_svg_words_come_from_labels(tmp_dir: Path) -> None:
         assert f">{LABELS_KO[word]}</text>" in ko.svg
         assert f">{LABELS_EN[word]}</text>" not in ko.svg
     assert "취소" in ko.text
+
+
+# -- reading the timeline against the transcript (issue #14) -------------------------
+
+
+def _ticks(svg: str) -> tuple[ET.Element, list[ET.Element], dict[str, ET.Element]]:
+    root = ET.fromstring(svg)
+    ticks = [g for g in root.iter(f"{SVG}g") if g.get("class") == "tl-tick"]
+    tips = {g.get("id", ""): g for g in root.iter(f"{SVG}g") if g.get("class") == "tl-tip"}
+    return root, ticks, tips
+
+
+def test_printed_ticks_name_their_lines(tmp_dir: Path) -> None:
+    """Every printed line has a tick, in the order printed (Tab walks the transcript):
+    its <title> is the line (the hover tooltip), it takes focus, a screen reader reads
+    lane, line and time, and a box shows the line while the tick has focus."""
+    _, out, trace = traced("asyncio_gather", "3.11", tmp_dir)
+    drawing = draw(trace, labels=LABELS_EN, title="asyncio_gather.py")
+    root, ticks, tips = _ticks(drawing.svg)
+    assert [t.findtext(f"{SVG}title") for t in ticks] == out.splitlines()
+    labels = {ln["id"]: ln["label"] for ln in trace["lanes"]}
+    prints = [e for e in trace["events"] if e["type"] == "mark" and e["kind"] == "print"]
+    style = root.findtext(f"{SVG}style") or ""
+    for k, (tick, ev) in enumerate(zip(ticks, prints, strict=True), start=1):
+        assert tick.get("tabindex") == "0" and tick.get("role") == "img"
+        assert tick.get("aria-label") == (
+            f"{labels[ev['lane']]} printed {ev['text']!r} at {round(ev['at_ms'])} ms")
+        ident = tick.get("id", "").rsplit("-p", 1)[0]
+        assert tick.get("id") == f"{ident}-p{k}"
+        tip = tips[f"{ident}-t{k}"]
+        assert tip.get("aria-hidden") == "true"
+        assert "".join(tip.find(f"{SVG}text").itertext()) == ev["text"]  # type: ignore[union-attr]
+        assert f"#{ident}-p{k}:focus~#{ident}-t{k}" in style
+    assert ".tl-tip{visibility:hidden}" in style
+    assert ".tl-tick:focus .tl-ring{stroke:" in style  # where focus is
+    # the picture is hidden from a screen reader, which reads the ticks and the text
+    hidden = [g for g in root if g.get("aria-hidden") == "true"]
+    assert len(hidden) == 1 and not any(g.get("class") == "tl-tick" for g in hidden[0].iter())
+    assert "'done with phase2' at" in drawing.text and "script" not in drawing.svg
+
+
+def test_printed_ticks_in_korean(tmp_dir: Path) -> None:
+    _, out, trace = traced("asyncio_cancel_task2", "3.11", tmp_dir)
+    ko = draw(trace, labels=LABELS_KO, title="t")
+    _, ticks, _ = _ticks(ko.svg)
+    assert [t.findtext(f"{SVG}title") for t in ticks] == out.splitlines()
+    first = ticks[0].get("aria-label", "")
+    assert first.startswith("main(loop): ") and first.endswith(" 'creating task' 출력"), first
+
+
+def _trace(lanes: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, Any]:
+    full = [{"kind": "task", "name": ln["label"], "outcome": "result", "outcome_text": "None",
+             "done_ms": 10.0, **ln} for ln in lanes]
+    return {"version": 1, "end_ms": 10.0, "error": None, "lanes": full, "events": events}
+
+
+def test_long_and_odd_lines_stay_inside_and_escaped() -> None:
+    line = 'a <b> & "c" ' + "x" * 300
+    trace = _trace(
+        [{"id": "t1", "label": "main", "created_ms": 0.0}],
+        [{"type": "span", "lane": "t1", "kind": "running", "start_ms": 0.0, "end_ms": 9.9},
+         {"type": "mark", "lane": "t1", "kind": "print", "at_ms": 9.9, "stream": "stdout",
+          "text": line}],
+    )
+    drawing = draw(trace, labels=LABELS_EN, title="t")
+    root, (tick,), tips = _ticks(drawing.svg)
+    assert tick.findtext(f"{SVG}title") == line and repr(line) in tick.get("aria-label", "")
+    (tip,) = tips.values()
+    box = tip.find(f"{SVG}rect")
+    shown = "".join(tip.find(f"{SVG}text").itertext())  # type: ignore[union-attr]
+    assert shown.endswith("…") and line.startswith(shown[:-1])
+    width = float(root.get("viewBox", "").split()[2])
+    assert 0 <= float(box.get("x")) and float(box.get("x")) + float(box.get("width")) <= width  # type: ignore[arg-type, union-attr]
+
+
+def test_lanes_in_the_order_they_started(tmp_dir: Path) -> None:
+    """asyncio_lock: unlock() is scheduled second but runs last (after 0.1 s), so its
+    lane is drawn last; the text alternative follows the same order."""
+    _, _, trace = traced("asyncio_lock", "3.11", tmp_dir)
+    created = [ln["label"] for ln in trace["lanes"]]
+    assert created.index("unlock(lock)") < created.index("coro1(lock)")  # the trace: creation
+    first_run = {}
+    for ev in trace["events"]:
+        if ev["type"] == "span":
+            first_run.setdefault(ev["lane"], ev["start_ms"])
+    by_start = [ln["label"] for ln in sorted(trace["lanes"], key=lambda ln: first_run[ln["id"]])]
+    assert by_start == ["main(loop)", "coro1(lock)", "coro2(lock)", "unlock(lock)"]
+    drawing = draw(trace, labels=LABELS_EN, title="asyncio_lock.py")
+    drawn = ["".join(t.itertext()) for t in ET.fromstring(drawing.svg).iter(f"{SVG}text")
+             if "tl-lane" in (t.get("class") or "").split()]
+    assert drawn == by_start
+    assert [line.split(":")[0] for line in drawing.text.splitlines()] == by_start
+
+
+def test_callbacks_drawn_in_the_order_called(tmp_dir: Path) -> None:
+    """asyncio_call_later: callbacks 1, 2, 3 are scheduled in that order and run 3, 2,
+    1; the program (the code around the loop) comes first."""
+    _, _, trace = traced("asyncio_call_later", "3.11", tmp_dir)
+    events: dict[str, list[dict[str, Any]]] = {}
+    for ev in trace["events"]:
+        events.setdefault(ev["lane"], []).append(ev)
+    lanes = ordered_lanes(trace)
+    starts = [started_ms(ln, events.get(ln["id"], [])) for ln in lanes]
+    assert starts == sorted(starts)
+    assert [ln["label"] for ln in lanes] == [
+        "<program>", "main(loop)", "callback(3)", "callback(2)", "callback(1)"]
+
+
+def test_a_lane_that_never_ran_keeps_its_creation_time() -> None:
+    trace = _trace(
+        [{"id": "t1", "label": "main", "created_ms": 0.0},
+         {"id": "t2", "label": "late", "created_ms": 1.0},
+         {"id": "t3", "label": "never", "created_ms": 2.0, "outcome": "cancelled"}],
+        [{"type": "span", "lane": "t1", "kind": "running", "start_ms": 0.0, "end_ms": 1.0},
+         {"type": "span", "lane": "t2", "kind": "running", "start_ms": 5.0, "end_ms": 6.0}],
+    )
+    assert [ln["label"] for ln in ordered_lanes(trace)] == ["main", "never", "late"]
 
 
 # -- (e): the same on every installed Python ------------------------------------------

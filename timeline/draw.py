@@ -4,10 +4,25 @@ The page shows the drawing beside a listing's output, in a furo-themed book that
 light and a dark mode and is read on phones. So the SVG is static (no script), sized
 by its ``viewBox`` with ``width="100%"``, coloured only through classes whose rules use
 ``currentColor`` and furo's CSS variables (with fallbacks for a standalone file), and
-carries its own text alternative (``<title>``, ``<desc>``, ``role="img"``). The words
-in it come from ``labels`` so that the Korean edition passes Korean words; lane labels
-are code names and stay as they are. The same trace always gives the same bytes:
-numbers are rounded to 0.1 px and nothing but the trace is read.
+carries its own text alternative (``<title>``, ``<desc>``). The words in it come from
+``labels`` so that the Korean edition passes Korean words; lane labels are code names
+and stay as they are. The same trace always gives the same bytes: numbers are rounded
+to 0.1 px and nothing but the trace is read.
+
+It is read against the transcript beside it:
+
+* lanes come in the order their tasks (or callbacks) started to run, top to bottom;
+* every "printed" tick names the line it printed: a ``<title>`` (the browser's tooltip
+  on hover), and it takes keyboard focus in the order the lines were printed (Tab
+  walks the transcript), showing the line in a box below it while focused (CSS
+  only) and giving it to a screen reader as its name (``role="img"``, ``aria-label``).
+  The rest of the drawing is ``aria-hidden``: the text alternative says it in words.
+  The root is a ``role="group"`` named by the ``<title>`` and described by the
+  ``<desc>`` (an ``img`` could not hold focusable ticks).
+
+Colours meet WCAG 2.1 for both of furo's themes: text 4.5:1 against the background,
+every mark (bars, ticks, symbols, the focus ring) 3:1; grid lines and the zebra rows
+are decoration. ``tests/browser/test_timeline_reading.py`` measures it in Chromium.
 """
 
 from __future__ import annotations
@@ -43,6 +58,8 @@ LABELS_EN: dict[str, str] = {
     "prints": "prints {items}",
     "print_item": "{text} at {t} ms",
     "item_sep": ", ",
+    # a printed tick's name for a screen reader
+    "tick": "{lane} printed {text} at {t} ms",
 }
 
 LABELS_KO: dict[str, str] = {
@@ -66,6 +83,7 @@ LABELS_KO: dict[str, str] = {
     "prints": "출력 {items}",
     "print_item": "{text}({t} ms)",
     "item_sep": ", ",
+    "tick": "{lane}: {t} ms에 {text} 출력",
 }
 
 # Geometry, in viewBox units (px at 100 % zoom).
@@ -84,6 +102,13 @@ AXIS_H = 26
 LEGEND_H = 24
 RIGHT_PAD = 28
 
+TIP_H = 18  # the box that shows a focused tick's line
+TIP_PAD = 5
+HIT_W = 8  # a tick's area for the pointer (wider than its line)
+
+# ``.tl-wait`` is a mark, so 3:1 against the background (and the zebra rows): 50 % of
+# the text colour is about 3.7:1 in both furo themes. The focus ring and a focused
+# tick's box are furo's brand colour and background.
 STYLE = """
 .asyncio-timeline{font-family:var(--font-stack,sans-serif);font-size:%(small)spx}
 .asyncio-timeline text{fill:currentColor}
@@ -92,14 +117,21 @@ STYLE = """
 .asyncio-timeline .tl-zebra{fill:currentColor;fill-opacity:.04}
 .asyncio-timeline .tl-grid{stroke:currentColor;stroke-opacity:.15;stroke-width:1}
 .asyncio-timeline .tl-axis{stroke:currentColor;stroke-opacity:.6;stroke-width:1}
-.asyncio-timeline .tl-wait{fill:currentColor;fill-opacity:.2}
-.asyncio-timeline .tl-run{fill:var(--color-brand-primary,#2962ff)}
-.asyncio-timeline .tl-call{fill:var(--color-background-primary,#fff);stroke:var(--color-brand-primary,#2962ff);stroke-width:2}
-.asyncio-timeline .tl-result{fill:var(--color-api-added,#2e7d32)}
+.asyncio-timeline .tl-wait{fill:currentColor;fill-opacity:.5}
+.asyncio-timeline .tl-run{fill:var(--color-brand-primary,#0a4bff)}
+.asyncio-timeline .tl-call{fill:var(--color-background-primary,#fff);stroke:var(--color-brand-primary,#0a4bff);stroke-width:2}
+.asyncio-timeline .tl-result{fill:var(--color-api-added,#21632c)}
 .asyncio-timeline .tl-exception{fill:var(--color-problematic,#b30000)}
 .asyncio-timeline .tl-cancel{stroke:var(--color-problematic,#b30000);stroke-width:2.2;stroke-linecap:round}
 .asyncio-timeline .tl-print{stroke:currentColor;stroke-opacity:.85;stroke-width:1.5}
 .asyncio-timeline .tl-hit{fill:transparent}
+.asyncio-timeline .tl-tick{outline:none}
+.asyncio-timeline .tl-ring{fill:none;stroke:none}
+.asyncio-timeline .tl-tick:focus .tl-ring{stroke:var(--color-brand-primary,#0a4bff);stroke-width:2}
+.asyncio-timeline .tl-tick:focus .tl-print{stroke-opacity:1;stroke-width:2.5}
+.asyncio-timeline .tl-tip{visibility:hidden}
+.asyncio-timeline .tl-tip rect{fill:var(--color-background-primary,#fff);stroke:var(--color-brand-primary,#0a4bff);stroke-width:1.5}
+.asyncio-timeline .tl-tip text{font-family:var(--font-stack--monospace,monospace);white-space:pre}
 """.replace("%(font)s", str(FONT)).replace("%(small)s", str(SMALL))
 
 
@@ -155,11 +187,32 @@ def _lane_events(trace: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     return by_lane
 
 
-def _describe(trace: dict[str, Any], words: dict[str, str], decimals: int) -> str:
-    """The text alternative: one sentence per lane, in order of creation."""
+def started_ms(lane: dict[str, Any], events: list[dict[str, Any]]) -> float:
+    """When ``lane`` started: its first run (a task's first step, a callback's call).
+
+    A lane that never ran (a task cancelled before its first step) starts when it was
+    created; so does the program lane, which is the code around the event loop.
+    """
+    runs = [ev["start_ms"] for ev in events if ev["type"] == "span"]
+    return min(runs) if runs and lane["kind"] != "program" else lane["created_ms"]
+
+
+def ordered_lanes(trace: dict[str, Any]) -> list[dict[str, Any]]:
+    """The lanes in the order they started (ties: the trace's order, i.e. creation)."""
     events = _lane_events(trace)
+    return sorted(trace["lanes"], key=lambda lane: started_ms(lane, events[lane["id"]]))
+
+
+def printed(trace: dict[str, Any]) -> list[dict[str, Any]]:
+    """The "print" marks, in the order the lines were printed (the transcript's)."""
+    return [ev for ev in trace["events"] if ev["type"] == "mark" and ev.get("kind") == "print"]
+
+
+def _describe(lanes: list[dict[str, Any]], events: dict[str, list[dict[str, Any]]],
+              words: dict[str, str], decimals: int) -> str:
+    """The text alternative: one sentence per lane, in the order they are drawn."""
     lines = []
-    for lane in trace["lanes"]:
+    for lane in lanes:
         def ms(value: float) -> str:
             return _fmt_ms(value, decimals)
 
@@ -199,10 +252,11 @@ def draw(trace: dict[str, Any], *, labels: dict[str, str], title: str) -> Drawin
     ``labels`` gives the words of the drawing and of its text alternative (see
     :data:`LABELS_EN` for the keys; :data:`LABELS_KO` is the Korean set); missing keys
     fall back to English. ``title`` becomes the SVG's ``<title>``. Lanes are drawn in
-    the trace's order (creation time). Deterministic: same arguments, same bytes.
+    the order they started (:func:`ordered_lanes`). Deterministic: same arguments,
+    same bytes.
     """
     words = {**LABELS_EN, **labels}
-    lanes = trace["lanes"]
+    lanes = ordered_lanes(trace)
     events = _lane_events(trace)
     end = float(trace.get("end_ms") or 0.0)
     for lane in lanes:
@@ -228,24 +282,29 @@ def draw(trace: dict[str, Any], *, labels: dict[str, str], title: str) -> Drawin
         (title + json.dumps(trace, sort_keys=True, ensure_ascii=False)).encode()
     ).hexdigest()[:10]
     ident = f"tl-{digest}"
-    text = _describe(trace, words, decimals)
+    text = _describe(lanes, events, words, decimals)
+    row = {lane["id"]: i for i, lane in enumerate(lanes)}
+    ticks = _ticks(printed(trace), lanes, row, words, decimals, x, top, width, ident)
+    shown = ",".join(f"#{ident}-p{k}:focus~#{ident}-t{k}" for k in range(1, len(ticks) + 1))
 
     out: list[str] = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="asyncio-timeline" '
         f'viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
-        f'style="max-width:{_n(width * 1.25)}px;height:auto" role="img" '
-        f'aria-labelledby="{ident}-title {ident}-desc">',
+        f'style="max-width:{_n(width * 1.25)}px;height:auto" role="group" '
+        f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(text)}</desc>',
-        f"<style>{STYLE}</style>",
+        f"<style>{STYLE}" + (f"{shown}{{visibility:visible}}\n" if shown else "") + "</style>",
+        # the picture; the text alternative and the ticks below say it in words
+        '<g aria-hidden="true">',
     ]
     # zebra rows and grid lines first, so that everything else is drawn on top
     for i in range(len(lanes)):
         if i % 2 == 0:
             out.append(f'<rect class="tl-zebra" x="{PAD}" y="{_n(top + i * LANE_H)}" '
                        f'width="{_n(width - 2 * PAD)}" height="{LANE_H}"/>')
-    ticks = [i * step for i in range(int(axis_max / step + 1e-9) + 1)]
-    for t in ticks:
+    grid = [i * step for i in range(int(axis_max / step + 1e-9) + 1)]
+    for t in grid:
         out.append(f'<line class="tl-grid" x1="{_n(x(t))}" y1="{_n(top)}" '
                    f'x2="{_n(x(t))}" y2="{_n(plot_bottom)}"/>')
 
@@ -255,7 +314,7 @@ def draw(trace: dict[str, Any], *, labels: dict[str, str], title: str) -> Drawin
     # time axis
     out.append(f'<line class="tl-axis" x1="{_n(x0)}" y1="{_n(plot_bottom)}" '
                f'x2="{_n(x0 + PLOT_W)}" y2="{_n(plot_bottom)}"/>')
-    for t in ticks:
+    for t in grid:
         out.append(f'<line class="tl-axis" x1="{_n(x(t))}" y1="{_n(plot_bottom)}" '
                    f'x2="{_n(x(t))}" y2="{_n(plot_bottom + 4)}"/>')
         out.append(f'<text x="{_n(x(t))}" y="{_n(plot_bottom + 16)}" text-anchor="middle">'
@@ -264,13 +323,20 @@ def draw(trace: dict[str, Any], *, labels: dict[str, str], title: str) -> Drawin
                f"{escape(words['ms'])}</text>")
 
     out.extend(_legend(lanes, events, words, x0, plot_bottom + AXIS_H + LEGEND_H / 2))
+    out.append("</g>")
+    # printed ticks last: on top of everything, in the order printed; then their boxes
+    if ticks:
+        out.append('<g class="tl-prints">')
+        out.extend(tick for tick, _ in ticks)
+        out.extend(tip for _, tip in ticks)
+        out.append("</g>")
     out.append("</svg>")
     return Drawing(svg="\n".join(out) + "\n", text=text)
 
 
 def _lane(lane: dict[str, Any], events: list[dict[str, Any]], y_top: float,
           x: Any, end: float) -> list[str]:
-    """The label, bars and marks of one lane."""
+    """The label, bars and marks of one lane (its printed ticks: :func:`_ticks`)."""
     mid = y_top + LANE_H / 2
     cls = "tl-lane tl-main" if lane["kind"] == "main" else "tl-lane"
     shown = _short(lane["label"])
@@ -299,17 +365,54 @@ def _lane(lane: dict[str, Any], events: list[dict[str, Any]], y_top: float,
             out.append(_cross(cx, mid, 5))
         elif kind in ("result", "exception"):
             out.append(_diamond(cx, mid, 6, f"tl-{kind}", ev.get("text")))
-        elif kind == "print":
-            # above the bar; across the middle of the program lane, which has none
-            y1 = mid - 7 if lane["kind"] == "program" else y_top + 1
-            y2 = mid + 7 if lane["kind"] == "program" else mid - RUN_H / 2
-            out.append(
-                f'<g><title>{escape(ev.get("text", ""))}</title>'
-                f'<rect class="tl-hit" x="{_n(cx - 3)}" y="{_n(y1)}" width="6" '
-                f'height="{_n(y2 - y1)}"/>'
-                f'<line class="tl-print" x1="{_n(cx)}" y1="{_n(y1)}" '
-                f'x2="{_n(cx)}" y2="{_n(y2)}"/></g>'
-            )
+    return out
+
+
+def _ticks(prints: list[dict[str, Any]], lanes: list[dict[str, Any]], row: dict[str, int],
+           words: dict[str, str], decimals: int, x: Any, top: float, width: float,
+           ident: str) -> list[tuple[str, str]]:
+    """Each printed line: (its tick, the box that shows the line while it has focus).
+
+    The tick is above its lane's bar (across the middle of the program lane, which has
+    none); the box hangs below it, inside the drawing.
+    """
+    by_id = {lane["id"]: lane for lane in lanes}
+    out = []
+    for k, ev in enumerate((ev for ev in prints if ev["lane"] in by_id), start=1):
+        lane = by_id[ev["lane"]]
+        y_top = top + row[ev["lane"]] * LANE_H
+        mid = y_top + LANE_H / 2
+        y1 = mid - 7 if lane["kind"] == "program" else y_top + 1
+        y2 = mid + 7 if lane["kind"] == "program" else mid - RUN_H / 2
+        cx = x(ev["at_ms"])
+        line = ev.get("text", "")
+        name = words["tick"].format(lane=lane["label"], text=repr(line),
+                                    t=_fmt_ms(ev["at_ms"], decimals))
+        tick = (
+            f'<g class="tl-tick" id="{ident}-p{k}" tabindex="0" role="img" '
+            f'aria-label="{escape(name, {chr(34): "&quot;"})}">'
+            f"<title>{escape(line)}</title>"
+            f'<rect class="tl-hit" x="{_n(cx - HIT_W / 2)}" y="{_n(y1)}" width="{HIT_W}" '
+            f'height="{_n(y2 - y1)}"/>'
+            f'<line class="tl-print" x1="{_n(cx)}" y1="{_n(y1)}" x2="{_n(cx)}" y2="{_n(y2)}"/>'
+            f'<rect class="tl-ring" x="{_n(cx - HIT_W / 2 - 1)}" y="{_n(y1 - 1)}" '
+            f'width="{HIT_W + 2}" height="{_n(y2 - y1 + 2)}" rx="2"/></g>'
+        )
+        # the line as printed, cut to the drawing's width
+        room = width - 2 * PAD - 2 * TIP_PAD
+        shown = line
+        while shown and _text_width(shown, SMALL) > room:
+            shown = shown[:-2] + "…"
+        box_w = _text_width(shown, SMALL) + 2 * TIP_PAD
+        left = min(max(cx - HIT_W / 2, PAD), width - PAD - box_w)
+        box_y = y2 + 3
+        tip = (
+            f'<g class="tl-tip" id="{ident}-t{k}" aria-hidden="true">'
+            f'<rect x="{_n(left)}" y="{_n(box_y)}" width="{_n(box_w)}" height="{TIP_H}" rx="3"/>'
+            f'<text x="{_n(left + TIP_PAD)}" y="{_n(box_y + TIP_H / 2 + SMALL * 0.35)}">'
+            f"{escape(shown)}</text></g>"
+        )
+        out.append((tick, tip))
     return out
 
 
@@ -355,4 +458,4 @@ def _legend(lanes: list[dict[str, Any]], events: dict[str, list[dict[str, Any]]]
     return out
 
 
-__all__ = ["LABELS_EN", "LABELS_KO", "Drawing", "draw"]
+__all__ = ["LABELS_EN", "LABELS_KO", "Drawing", "draw", "ordered_lanes", "printed", "started_ms"]

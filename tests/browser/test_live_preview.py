@@ -9,7 +9,6 @@ and reads again until the mark is gone.  Then Ctrl-C, and nothing may be left.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -17,9 +16,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from conftest import ROOT
-
-COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml", "Makefile"]
+from booktools import copy_of_the_book, make, processes_under
 
 
 def free_port() -> int:
@@ -47,17 +44,9 @@ def wait_until(condition, timeout: float, what: str):
 
 
 def test_livehtml_marks_a_failing_block_and_clears_it(tmp_path: Path, browser, artifacts: Path) -> None:
-    book = tmp_path / "book"
-    for name in COPY:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, book / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        else:
-            shutil.copy2(src, book / name)
+    book = copy_of_the_book(tmp_path / "book")
     port = free_port()
-    venv = ROOT / ".venv"
-    # The book's own virtualenv, never reinstalled from the copy (-o: its stamp is up to date).
-    command = ["make", "livehtml", f"PORT={port}", f"VENV={venv}", "-o", f"{venv}/.installed"]
+    command = make("livehtml", f"PORT={port}")
     proc = subprocess.Popen(command, cwd=book, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     url = f"http://127.0.0.1:{port}/coroutines.html"
@@ -88,8 +77,6 @@ def test_livehtml_marks_a_failing_block_and_clears_it(tmp_path: Path, browser, a
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-    from booktools import processes_under
-
     deadline = time.monotonic() + 2
     while processes_under(book) and time.monotonic() < deadline:
         time.sleep(0.1)
