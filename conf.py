@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 language = os.environ.get("BOOK_LANGUAGE", "ko")
 TITLES = {
     "ko": "asyncio: 비동기적 I/O, 이벤트 루프, 병렬 작업 도구",
-    "en": "asyncio: Asynchronous I/O, Event Loops, and Concurrency Tools",
+    "en": "asyncio: Asynchronous I/O, Event Loops, and Tools for Concurrent Operations",
 }
 if language not in TITLES:
     raise ValueError(f"BOOK_LANGUAGE must be one of {', '.join(TITLES)}, not {language!r}")

@@ -2,7 +2,9 @@
 
 - ``apilinks``: API names in the text (`asyncio.gather()`, `loop.call_later()`) link to
   the Python documentation, by a table shipped here (nothing is fetched at build time).
-- ``static/reader.css``: captions of listings and runs, the download link.
+- ``notes``: ``{checknote}`` (how a run is checked, folded away) and ``{editionchanged}``
+  (a change made by this edition, apart from Python's own ``versionchanged``).
+- ``static/reader.css``: captions of listings and runs, the download link, the notes.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import accessible
+from . import accessible, notes
 from .apilinks import LinkApiNames
 
 HERE = Path(__file__).parent
@@ -24,6 +26,7 @@ def _add_static(app: Sphinx, config: Any) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(LinkApiNames)
+    notes.setup(app)
     app.add_css_file("reader.css")
     app.connect("config-inited", _add_static)
     accessible.setup(app)

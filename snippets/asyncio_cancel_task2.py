@@ -12,7 +12,7 @@ async def task_func():
 def task_canceller(t: asyncio.Task):
     print("in task_canceller")
     t.cancel()
-    print("canceled tthe task")
+    print("canceled the task")
 
 async def main(loop: asyncio.AbstractEventLoop):
     print("creating task")

@@ -18,7 +18,7 @@ async def coro2(lock: asyncio.Lock):
         print("coro2 acquired lock")
     finally:
         print("coro2 released lock")
-    lock.release()
+        lock.release()
 
 async def main(loop: asyncio.AbstractEventLoop):
     # 공유 락의 생성과 획득

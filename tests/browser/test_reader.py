@@ -182,7 +182,7 @@ def test_timelines_match_the_transcripts(site: Path, edition: str) -> None:
 
     page = (site / edition / "control.html").read_text(encoding="utf-8")
     figures = re.findall(r'<figure class="asyncio-timeline-figure">(.*?)</figure>', page, flags=re.S)
-    assert len(figures) == 4  # wait, wait with timeout, gather, as_completed
+    assert len(figures) == 6  # wait, wait with timeout, gather, as_completed; today: TaskGroup, timeout
     descs = []
     for figure in figures:
         svg = re.search(r"<svg.*?</svg>", figure, flags=re.S).group(0)
@@ -206,3 +206,193 @@ def test_timelines_match_the_transcripts(site: Path, edition: str) -> None:
     assert by_finish == ["2", "1", "0"]
     answers = re.findall(r"received answer 'phase (\d) result'", as_completed)
     assert answers == by_finish  # answers arrive in the order the phases finish
+
+
+# -- this edition's additions: "How it is written today" and the then-and-now page ----------
+
+TODAY_PAGES = ["coroutines", "scheduling", "futures", "tasks", "control", "synchronization", "protocols"]
+ADDED = {"ko": "(이 판에서 더함)", "en": "(Added in This Edition)"}
+
+
+def timeline_text(site: Path, edition: str, page: str, snippet: str) -> str:
+    """The text alternative (SVG <desc>) of the timeline of ``snippet`` on ``page``."""
+    import xml.etree.ElementTree as ET
+
+    html = (site / edition / f"{page}.html").read_text(encoding="utf-8")
+    for figure in re.findall(r'<figure class="asyncio-timeline-figure">(.*?)</figure>', html, flags=re.S):
+        root = ET.fromstring(re.search(r"<svg.*?</svg>", figure, flags=re.S).group(0))
+        title = root.find("{http://www.w3.org/2000/svg}title")
+        if title is not None and f"{snippet}.py" in (title.text or ""):
+            desc = root.find("{http://www.w3.org/2000/svg}desc")
+            assert desc is not None and desc.text
+            return desc.text
+    raise AssertionError(f"no timeline of {snippet}.py on {edition}/{page}.html")
+
+
+def lanes(text: str, edition: str) -> dict[str, dict[str, object]]:
+    """Lane name -> when it stopped waiting, and how it ended (result/cancelled/exception)."""
+    pattern = (
+        r"^(?P<name>[^:\n]+): created at [\d.]+ ms, waits until (?P<done>[\d.]+) ms, (?P<how>result|cancelled|raised)"
+        if edition == "en"
+        else r"^(?P<name>[^:\n]+): [\d.]+ ms에 생성, (?P<done>[\d.]+) ms까지 대기, (?:[\d.]+ ms에 )?(?P<how>결과|취소|예외)"
+    )
+    words = {"결과": "result", "취소": "cancelled", "예외": "raised"}
+    return {
+        m["name"]: {"done": float(m["done"]), "how": words.get(m["how"], m["how"])}
+        for m in re.finditer(pattern, text, flags=re.M)
+    }
+
+
+def own_lanes(found: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """Without the clean-up tasks asyncio.run() runs itself (explained on the page)."""
+    return {k: v for k, v in found.items() if not k.startswith("BaseEventLoop.")}
+
+
+@pytest.mark.parametrize("edition", ["ko", "en"])
+def test_taskgroup_timeline_beside_gather(site: Path, edition: str) -> None:
+    """10.5.6.4: the TaskGroup version of gather draws the same lanes in the same order."""
+    gather = lanes(timeline_text(site, edition, "control", "asyncio_gather"), edition)
+    group_text = timeline_text(site, edition, "control", "asyncio_taskgroup_gather")
+    group = own_lanes(lanes(group_text, edition))
+    assert set(group) == set(gather) == {"main", "phase1", "phase2"}
+    for done in (gather, group):
+        assert done["phase2"]["done"] < done["phase1"]["done"] <= done["main"]["done"]
+        assert all(lane["how"] == "result" for lane in done.values())
+    # same sleeps, same shape: each phase ends within 0.3 s of its gather twin
+    for name in ("phase1", "phase2"):
+        assert abs(group[name]["done"] - gather[name]["done"]) < 300
+    assert "results: ['phase1 result', 'phase2 result']" in group_text
+    assert set(lanes(group_text, edition)) - set(group) <= {
+        "BaseEventLoop.shutdown_asyncgens", "BaseEventLoop.shutdown_default_executor"}
+
+
+@pytest.mark.parametrize("edition", ["ko", "en"])
+def test_today_timelines_match_their_transcripts(site: Path, edition: str) -> None:
+    # a failing task cancels its sibling at the moment it raises
+    done = own_lanes(lanes(timeline_text(site, edition, "tasks", "asyncio_taskgroup_error"), edition))
+    assert done["failing"]["how"] == "raised" and done["worker(2, 1)"]["how"] == "cancelled"
+    assert done["worker(1, 0.1)"]["how"] == "result"
+    assert done["worker(1, 0.1)"]["done"] < done["failing"]["done"]
+    assert abs(done["worker(2, 1)"]["done"] - done["failing"]["done"]) < 50
+    # asyncio.timeout(0.3): phase 2 (0.4 s) is cancelled at the limit, the others finish
+    done = own_lanes(lanes(timeline_text(site, edition, "control", "asyncio_timeout"), edition))
+    assert [done[f"phase({i})"]["how"] for i in range(3)] == ["result", "result", "cancelled"]
+    assert done["phase(1)"]["done"] < done["phase(2)"]["done"] < 1000
+    # the barrier: nobody passes before the last one arrives, then all pass together
+    text = timeline_text(site, edition, "synchronization", "asyncio_barrier")
+    done = own_lanes(lanes(text, edition))
+    workers = [done[f"worker({n}, barrier)"]["done"] for n in range(3)]
+    assert max(workers) - min(workers) < 50
+    # TaskGroup: both tasks start only after main waits at the end of the block
+    done = own_lanes(lanes(timeline_text(site, edition, "tasks", "asyncio_taskgroup"), edition))
+    assert done["task_func(1)"]["done"] < done["task_func(2)"]["done"] <= done["main"]["done"]
+    # callbacks on the running loop: 4 (soon), 3, 2, 1 (call_at)
+    text = timeline_text(site, edition, "scheduling", "asyncio_call_later_today")
+    called = [int(n) for n in re.findall(r"^callback\((\d)\)", text, flags=re.M)]
+    assert sorted(called) == [1, 2, 3, 4]
+    printed = re.findall(r"callback (\d) invoked", text)
+    times = {n: float(t) for n, t in re.findall(r"'callback (\d) invoked'(?: at |\()([\d.]+) ms", text)}
+    assert sorted(times, key=times.get) == ["4", "3", "2", "1"], (printed, times)
+
+
+@pytest.mark.parametrize("edition", ["ko", "en"])
+def test_every_today_section_is_marked_and_verified(browser, server: str, edition: str) -> None:
+    context, page, problems = new_page(browser)
+    try:
+        for name in TODAY_PAGES:
+            page.goto(f"{server}/{edition}/{name}.html", wait_until="networkidle")
+            heading = page.locator("h2", has_text=ADDED[edition])
+            assert heading.count() == 1, name
+            section = page.locator("section", has=heading).last
+            outputs = section.locator(".output-container")
+            assert outputs.count() >= 1, name
+            for i in range(outputs.count()):
+                caption = outputs.nth(i).locator(".verified-on")
+                assert caption.count() == 1 and "?" not in caption.inner_text(), name
+            if edition == "en":
+                assert not HANGUL.search(section.inner_text()), name
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("edition", ["ko", "en"])
+def test_then_and_now_links_land_on_both_listings(browser, server: str, site: Path, edition: str) -> None:
+    """Every row of the then-and-now table links to the original listing and to today's."""
+    context, page, problems = new_page(browser)
+    try:
+        page.goto(f"{server}/{edition}/today.html", wait_until="networkidle")
+        rows = page.locator("article table tbody tr")
+        assert rows.count() >= 15
+        targets = []
+        for i in range(rows.count()):
+            cells = rows.nth(i).locator("td")
+            for column in (0, 1):  # the original way and example, today's way and this edition's example
+                links = cells.nth(column).locator("a.reference.internal")  # not the API links
+                assert links.count() >= 1, f"row {i + 1}, column {column + 1} has no link"
+                for j in range(links.count()):
+                    targets.append((links.nth(j).inner_text().strip(), links.nth(j).get_attribute("href")))
+        for name, href in targets:
+            assert name.endswith(".py"), name
+            page.goto(f"{server}/{edition}/{href}", wait_until="domcontentloaded")
+            anchor = href.split("#", 1)[1]
+            caption = page.evaluate(
+                """id => {
+                    const el = document.getElementById(id);
+                    if (!el) return null;
+                    const box = el.matches('.listing-container') ? el : el.querySelector('.listing-container');
+                    return box ? box.querySelector('.caption-text').firstChild.textContent.trim() : '';
+                }""",
+                anchor,
+            )
+            assert caption == name, f"{href} shows {caption!r}, not {name}"
+            assert (ROOT / "snippets" / name).is_file()
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("edition, summary, changed", [
+    ("ko", "이 실행을 검증하는 방법", "이 판에서 바꾼 점"),
+    ("en", "How this run is checked", "Changed in this edition"),
+])
+def test_check_notes_fold_and_edition_boxes_have_their_own_title(
+    browser, server: str, edition: str, summary: str, changed: str
+) -> None:
+    context, page, problems = new_page(browser)
+    try:
+        page.goto(f"{server}/{edition}/control.html", wait_until="networkidle")
+        notes = page.locator("details.check-note")
+        assert notes.count() >= 2
+        first = notes.first
+        assert first.locator("summary").inner_text().strip() == summary
+        assert first.get_attribute("open") is None and not first.locator(".check-note-body").is_visible()
+        first.locator("summary").click()
+        assert first.locator(".check-note-body").is_visible()
+        body = first.locator(".check-note-body").inner_text()
+        assert ("results" in body) and (bool(HANGUL.search(body)) == (edition == "ko"))
+        page.goto(f"{server}/{edition}/tasks.html", wait_until="networkidle")
+        titles = page.locator(".admonition.edition-changed > .admonition-title").all_inner_texts()
+        assert titles and all(t.strip() == changed for t in titles)
+        assert page.locator("div.versionchanged").count() >= 1  # Python's own changes keep theirs
+        assert problems == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("edition", ["ko", "en"])
+def test_today_timelines_are_drawn_in_the_browser(browser, server: str, edition: str) -> None:
+    context, page, problems = new_page(browser, viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{server}/{edition}/control.html", wait_until="networkidle")
+        figure = page.locator("figure.asyncio-timeline-figure", has=page.locator("svg title", has_text="asyncio_taskgroup_gather.py"))
+        assert figure.count() == 1
+        figure.scroll_into_view_if_needed()
+        box = figure.locator("svg").bounding_box()
+        assert box and 300 <= box["width"] <= 390 and box["height"] > 50
+        labels = figure.locator("svg text.tl-lane").all_text_contents()
+        assert labels[:3] == ["main", "phase1", "phase2"]
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert problems == []
+    finally:
+        context.close()

@@ -1,0 +1,68 @@
+# region setup
+import asyncio
+import logging
+import os
+import sys
+
+SERVER_ADDRESS = ("localhost", int(os.environ.get("ECHO_PORT", 10000)))
+
+logging.basicConfig(
+    level=logging.DEBUG,
+    format="%(name)s: %(message)s",
+    stream=sys.stderr,
+)
+log = logging.getLogger("main")
+# endregion
+
+
+# region handler
+async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+    address = writer.get_extra_info("peername")
+    log = logging.getLogger("echo_{}_{}".format(*address))
+    log.debug("connection accepted")
+    try:
+        while data := await reader.read(128):
+            log.debug(f"received {data!r}")
+            writer.write(data)
+            # 보낸 데이터가 전송 버퍼에서 빠질 때까지 기다린다.
+            await writer.drain()
+            log.debug(f"sent {data!r}")
+        # 빈 바이트 문자열은 클라이언트가 보낸 EOF다.
+        log.debug("received EOF")
+    except ConnectionError as error:
+        # 연결 하나가 끊긴 것으로 서버 전체가 멈추지 않게 한다.
+        log.debug(f"connection lost: {error!r}")
+    except asyncio.CancelledError:
+        log.debug("canceled, the server is shutting down")
+        raise
+    finally:
+        writer.close()
+        try:
+            await writer.wait_closed()
+        except ConnectionError:
+            pass
+        log.debug("closed")
+# endregion
+
+
+# region main
+async def main():
+    try:
+        # 서버와 연결마다의 작업이 모두 이 그룹 안에서 실행된다.
+        async with asyncio.TaskGroup() as tg:
+            server = await asyncio.start_server(
+                lambda reader, writer: tg.create_task(echo(reader, writer)),
+                *SERVER_ADDRESS,
+            )
+            log.debug("starting up on {} port {}".format(*SERVER_ADDRESS))
+            tg.create_task(server.serve_forever())
+    finally:
+        # Ctrl-C로 취소되면 그룹이 모든 작업을 취소하고 끝나기를 기다린 뒤에 여기에 온다.
+        log.debug("server closed")
+
+
+try:
+    asyncio.run(main())
+except KeyboardInterrupt:
+    log.debug("stopped by Ctrl-C")
+# endregion

@@ -1,0 +1,196 @@
+"""The stream echo server of 10.5.8.4 talks to clients this book did not write.
+
+The page proves the server with the book's own client (a two-terminal transcript).
+Here the very same file runs as a real subprocess, on a free port passed in
+``ECHO_PORT``, and answers ``nc`` (netcat, when installed) and a bare socket; then
+Ctrl-C (SIGINT) must stop it cleanly: exit status 0, no traceback, and no process of
+its session left behind (read from /proc).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from outputcheck.interpreters import reader_python
+from outputcheck.servers import free_port, listening
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+SERVER = "asyncio_echo_server_streams.py"
+NC = shutil.which("nc")
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen[str]
+    port: int
+
+
+def _default_sigint() -> None:
+    # A test run in the background may have SIGINT ignored; the server must see Ctrl-C.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _session_members(sid: int) -> list[int]:
+    """Processes whose session is ``sid`` (the server started its own session)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        state, session = fields[0], int(fields[3])
+        if session == sid and state != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+@pytest.fixture
+def server() -> Iterator[Server]:
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("needs /proc to see when the server listens and what it leaves behind")
+    port = free_port()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "ECHO_PORT": str(port),
+        "PYTHONWARNINGS": "error::DeprecationWarning",
+        "PYTHONUNBUFFERED": "1",
+    }
+    proc = subprocess.Popen(
+        [reader_python(), SERVER],
+        cwd=SNIPPETS,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        preexec_fn=_default_sigint,
+    )
+    try:
+        deadline = time.monotonic() + 15
+        while not listening(port, proc.pid):
+            if proc.poll() is not None:
+                pytest.fail(f"{SERVER} ended before it listened:\n{proc.communicate()[0]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{SERVER} did not listen on port {port} within 15 s")
+            time.sleep(0.05)
+        yield Server(proc, port)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def stop_with_ctrl_c(server: Server) -> str:
+    """SIGINT, as Ctrl-C in the server's terminal; the server's whole log."""
+    sid = server.proc.pid
+    server.proc.send_signal(signal.SIGINT)
+    try:
+        log, _ = server.proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{SERVER} did not stop within 10 s after SIGINT")
+    assert server.proc.returncode == 0, log
+    assert "Traceback" not in log, log
+    assert "main: server closed" in log and "main: stopped by Ctrl-C" in log, log
+    assert not Path(f"/proc/{sid}").exists()
+    assert _session_members(sid) == [], "processes of the server's session left behind"
+    return log
+
+
+def socket_client(port: int, data: bytes) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(data)
+        conn.shutdown(socket.SHUT_WR)  # EOF: nothing more to send
+        received = b""
+        while chunk := conn.recv(4096):
+            received += chunk
+    return received
+
+
+def nc_client(port: int, data: bytes) -> bytes:
+    # -N: shut the connection down for writing at the end of the input (OpenBSD nc),
+    # so the server sees EOF and closes; nc then ends when the server has closed.
+    done = subprocess.run(
+        [NC, "-N", "127.0.0.1", str(port)], input=data, capture_output=True, timeout=10
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+CLIENTS = [
+    pytest.param(
+        nc_client,
+        id="nc",
+        marks=pytest.mark.skipif(NC is None, reason="nc is not installed (apt-get install netcat-openbsd)"),
+    ),
+    pytest.param(socket_client, id="socket"),
+]
+
+
+@pytest.mark.parametrize("client", CLIENTS)
+def test_stream_server_echoes_a_client_nobody_here_wrote(server: Server, client) -> None:
+    data = b"hello from a stranger\nsecond line\n"
+    assert client(server.port, data) == data
+    log = stop_with_ctrl_c(server)
+    assert "connection accepted" in log
+    assert "received EOF" in log and ": closed" in log
+    received = b"".join(
+        ast.literal_eval(line.split("received ", 1)[1])  # the server logs repr() of the bytes
+        for line in log.splitlines()
+        if ": received b" in line
+    )
+    assert received == data
+
+
+def test_stream_server_serves_clients_one_after_another(server: Server) -> None:
+    for n in range(3):
+        data = f"client {n}\n".encode()
+        assert socket_client(server.port, data) == data
+    log = stop_with_ctrl_c(server)
+    assert log.count("connection accepted") == 3
+
+
+def test_ctrl_c_with_no_client_stops_the_server_cleanly(server: Server) -> None:
+    log = stop_with_ctrl_c(server)
+    assert "starting up on localhost port" in log
+
+
+def test_ctrl_c_while_clients_are_connected_closes_their_connections(server: Server) -> None:
+    """Since Python 3.12 a closing server waits for its open connections; the listing's
+    task group cancels them, so Ctrl-C still stops it at once."""
+    talking = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    idle = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    try:
+        talking.sendall(b"still here\n")
+        assert talking.recv(100) == b"still here\n"
+        log = stop_with_ctrl_c(server)
+        assert log.count("canceled, the server is shutting down") == 2, log
+        assert talking.recv(100) == b"" and idle.recv(100) == b""  # the server closed both
+    finally:
+        talking.close()
+        idle.close()
+
+
+def test_a_client_that_resets_its_connection_does_not_stop_the_server(server: Server) -> None:
+    rude = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    rude.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    rude.close()  # an RST instead of an orderly close
+    time.sleep(0.5)  # let the server meet the reset before the next client
+    assert socket_client(server.port, b"after the reset\n") == b"after the reset\n"
+    log = stop_with_ctrl_c(server)
+    assert "connection lost: ConnectionResetError" in log, log
