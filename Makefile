@@ -9,8 +9,8 @@
 #   make matrix          verify every listing on Python 3.11, 3.12, 3.13 (snippets/verified.json)
 #   make test            run every test: output blocks (pytest snippets) and the tool's tests
 #   make translations    refresh the English catalogs (docs/locale/en) from the Korean pages
-#   make bench           measure build speed against its floors and a peer (bench/RESULTS.md)
-#   make soak            verify every listing 100 times, then 20 times under CPU load (bench/SOAK.md)
+#   make bench           build speed against its floors and a peer, CPU of make clean && make html (bench/RESULTS.md)
+#   make soak            every listing 100 times idle, 20 loaded, 200 under heavy load; distinct outputs (bench/SOAK.md)
 #   make clean           remove the build, its environment and the run cache
 
 PYTHON      ?= python3
@@ -23,6 +23,8 @@ PYTEST_ARGS ?=
 PORT        ?= 8000
 EDITIONS    ?= ko en
 EDITION     ?= ko
+BENCH_ARGS  ?=
+SOAK_ARGS   ?=
 # Debian's epubcheck is a jar; run it with java where the jar is not directly executable.
 EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java -jar /usr/share/java/epubcheck.jar"; \
                  elif command -v epubcheck >/dev/null; then echo epubcheck; fi)
@@ -83,13 +85,16 @@ matrix: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Build speed against its floors and a peer; writes bench/RESULTS.md.
+# Build speed against its floors and a peer, and the wall time and CPU of `make clean && make html`
+# beside the peer's; writes bench/RESULTS.md.  BENCH_ARGS='--runs 1' for a quick try.
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# Every listing verified 100 times, then 20 times with the CPU cores loaded; bench/SOAK.md.
+# Every check run 100 times idle, 20 times with the cores loaded, 200 times under heavy load (CPU
+# burners, a second clean build, Chromium rendering the book); bench/SOAK.md.
+# SOAK_ARGS='--rounds 2 --loaded-rounds 2 --heavy-rounds 3' for a quick try.
 soak: $(STAMP)
-	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(BUILDDIR)

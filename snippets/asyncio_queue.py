@@ -11,7 +11,9 @@ async def consumer(n, q: asyncio.Queue):
             q.task_done()
             break
         else:
-            await asyncio.sleep(0.01 * item)
+            # 작업을 흉내 낸다. sleep(0)은 이벤트 루프에 한 차례를 넘긴다.
+            for _ in range(item + 1):
+                await asyncio.sleep(0)
         q.task_done()
     print(f"consumer {n}: ending")
 

@@ -1,0 +1,241 @@
+"""What ``make bench`` and ``make soak`` share: a private copy of the book, and the
+processes they start, tracked so that every one of them stops with the command.
+
+Both commands start builds, CPU burners, ``make`` and Chromium.  Each is started as the
+leader of a new session and carries a marker in its environment.  Stopping walks
+``/proc`` for everything below those processes: by parent, by session and by marker.
+That is needed because the session alone misses two kinds: Playwright launches
+Chromium detached (a session of its own), and a build starts every listing in a
+session of its own.  What is found is frozen with SIGSTOP first (so nothing forks
+while it is collected), then killed with SIGKILL.
+
+SIGINT and SIGTERM stop all of it at once, then interrupt the main thread (by
+cancelling the listing runs under way, or by raising :class:`Interrupted`), so
+``finally`` blocks run and the command exits with 130 or 143.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+ROOT = Path(__file__).resolve().parent.parent
+COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml"]
+MARKER = "BOOK_BENCH_RUN"
+T = TypeVar("T")
+
+
+def copy_book(dest: Path, *, with_make: bool = False) -> Path:
+    """A private copy of the book at ``dest`` (the working tree is never built in).
+
+    ``with_make`` adds the Makefile and a link to this checkout's ``.venv``, so that
+    ``make clean`` and ``make html`` run in the copy exactly as a user runs them,
+    without creating a second virtualenv.
+    """
+    for name in COPY:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+        else:
+            shutil.copy2(src, dest / name)
+    if with_make:
+        shutil.copy2(ROOT / "Makefile", dest / "Makefile")
+        (dest / ".venv").symlink_to(ROOT / ".venv")
+    return dest
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM.  A KeyboardInterrupt, so every layer (asyncio, subprocess)
+    unwinds as it does for Ctrl-C, and no ``except Exception`` swallows it."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+    @property
+    def status(self) -> int:
+        """The conventional exit status: 130 for SIGINT, 143 for SIGTERM."""
+        return 128 + self.signum
+
+
+def _proc_table(token: str) -> dict[int, tuple[int, int, bool]]:
+    """pid -> (parent pid, session id, carries our marker) for every process we can read."""
+    needle = f"{MARKER}={token}".encode() + b"\0"
+    table: dict[int, tuple[int, int, bool]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(errors="replace")
+            fields = stat[stat.rfind(")") + 2 :].split()  # after the command name
+            try:
+                marked = needle in (entry / "environ").read_bytes() + b"\0"
+            except OSError:
+                marked = False
+            table[int(entry.name)] = (int(fields[1]), int(fields[3]), marked)
+        except (OSError, IndexError, ValueError):
+            continue
+    return table
+
+
+class Children:
+    """The processes one command started, and everything they started in turn."""
+
+    def __init__(self) -> None:
+        self.token = uuid.uuid4().hex
+        self.started: list[subprocess.Popen] = []
+
+    def environment(self, extra: dict[str, str] | None = None, inherit: bool = True) -> dict[str, str]:
+        """This process's environment (or none, without ``inherit``), ``extra``, and the marker."""
+        return {**(os.environ if inherit else {}), **(extra or {}), MARKER: self.token}
+
+    def start(self, command: list[str], *, cwd: Path, env: dict[str, str] | None = None,
+              stdout: object = subprocess.DEVNULL, inherit: bool = True) -> subprocess.Popen:
+        """Start ``command`` as the leader of a new session, tracked."""
+        proc = subprocess.Popen(
+            command, cwd=cwd, env=self.environment(env, inherit), stdin=subprocess.DEVNULL,
+            stdout=stdout, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        self.started.append(proc)
+        return proc
+
+    def run(self, command: list[str], *, cwd: Path, env: dict[str, str] | None = None,
+            inherit: bool = True) -> Finished:
+        """Run ``command`` to its end: wall time, output, exit code, and the user and
+        system CPU seconds of its whole process tree (every descendant is waited for
+        by its parent, so ``RUSAGE_CHILDREN`` counts them all)."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        proc = self.start(command, cwd=cwd, env=env, stdout=subprocess.PIPE, inherit=inherit)
+        output, _ = proc.communicate()
+        took = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.started.remove(proc)
+        return Finished(
+            took, output.decode("utf-8", "replace"), proc.returncode,
+            after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime,
+        )
+
+    def tree(self, below_self: bool = False) -> set[int]:
+        """Every live process below the ones started here (never this process itself);
+        with ``below_self``, also everything else below this process."""
+        table = _proc_table(self.token)
+        roots = {p.pid for p in self.started}
+        found = {pid for pid, (_, sid, marked) in table.items() if marked or sid in roots} | (roots & set(table))
+        if below_self:
+            found.add(os.getpid())
+        while True:
+            more = {pid for pid, (ppid, _, _) in table.items() if ppid in found} - found
+            if not more:
+                break
+            found |= more
+        found.discard(os.getpid())
+        return found
+
+    def stop(self, below_self: bool = False) -> int:
+        """Freeze, then kill, everything started here; return how many processes.
+
+        ``below_self`` is the last sweep of a command that ends: it also kills what the
+        command's own process started otherwise (a listing run whose start was cut
+        short by the interruption, which outputcheck never got to track)."""
+        frozen: set[int] = set()
+        for _ in range(10):
+            new = self.tree(below_self) - frozen
+            if not new:
+                break
+            _signal(new, signal.SIGSTOP)
+            frozen |= new
+        _signal(frozen, signal.SIGKILL)
+        for proc in self.started:
+            try:
+                proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+        self.started = [p for p in self.started if p.returncode is None]
+        return len(frozen)
+
+
+@dataclass
+class Finished:
+    """A finished command: wall seconds, output, exit code, CPU seconds of its tree."""
+
+    took: float
+    output: str
+    returncode: int
+    user: float
+    system: float
+
+    @property
+    def cpu(self) -> float:
+        return self.user + self.system
+
+
+def _signal(pids: set[int], sig: int) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+#: The coroutine ``run_async`` is running (its loop and task), and the signals caught.
+_running: list[tuple[asyncio.AbstractEventLoop, asyncio.Task]] = []
+_caught: list[int] = []
+
+
+def on_interrupt(stop: Callable[[], object]) -> None:
+    """On SIGINT or SIGTERM: call ``stop`` at once (it kills what was started here), then
+    interrupt the main thread.  While ``run_async`` runs listings, that means cancelling
+    its coroutine, as ``asyncio.run`` does for Ctrl-C, so that outputcheck stops every
+    listing run in its own ``finally``; anywhere else, :class:`Interrupted` is raised
+    where the main thread is.  Later signals are ignored: the cleanup is bounded and
+    must not itself be cut short."""
+
+    def handler(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        stop()
+        _caught.append(signum)
+        if _running:
+            loop, task = _running[-1]
+            loop.call_soon_threadsafe(task.cancel)
+            return
+        raise Interrupted(signum)
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` that a signal cancels cleanly (see ``on_interrupt``); the
+    interruption then surfaces here as :class:`Interrupted`."""
+
+    async def tracked() -> T:
+        _running.append((asyncio.get_running_loop(), asyncio.current_task()))
+        try:
+            return await coro
+        finally:
+            _running.pop()
+
+    try:
+        result = asyncio.run(tracked())
+    except asyncio.CancelledError:
+        if not _caught:
+            raise
+    if _caught:
+        raise Interrupted(_caught[0])
+    return result
