@@ -89,6 +89,7 @@ test: $(STAMP)
 # beside the peer's; writes bench/RESULTS.md.  BENCH_ARGS='--runs 1' for a quick try.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/interrupts.py
 
 # Every check run 100 times idle, 20 times with the cores loaded, 200 times under heavy load (CPU
 # burners, a second clean build, Chromium rendering the book); bench/SOAK.md.
