@@ -120,9 +120,7 @@ def prefetch(root: Path) -> threading.Thread | None:
             project.cache.mkdir(parents=True, exist_ok=True)
             write_atomic(marker, stamp.encode())
 
-    thread = threading.Thread(target=work, name="prefetch", daemon=True)
-    thread.start()
-    return thread
+    return interrupts.worker(work, "prefetch")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,14 +173,23 @@ def main(argv: list[str] | None = None) -> int:
             for language in languages
         }
         interrupts.on_interrupt(lambda: [p.kill() for p in running.values() if p.poll() is None])
+        # Each edition's output is read by a worker; this thread only waits, in slices,
+        # so that Ctrl-C or SIGTERM is acted on at once (see interrupts.worker).
+        outputs: dict[str, str] = {}
+        readers = [
+            interrupts.worker(lambda lang=language, proc=proc: outputs.__setitem__(lang, proc.communicate()[0]),
+                              f"read {language}")
+            for language, proc in running.items()
+        ]
+        for reader in readers:
+            interrupts.join(reader)
         for language, proc in running.items():
-            output, _ = proc.communicate()
             print(f"== {EDITIONS[language]} ({language})", flush=True)
-            print(output, end="", flush=True)
+            print(outputs.get(language, ""), end="", flush=True)
             if proc.returncode != 0:
                 failed.append(language)
     if fetcher:
-        fetcher.join()
+        interrupts.join(fetcher)
     if args.builder == "html":
         write_atomic(args.builddir / "html" / "index.html", ROOT_PAGE.encode("utf-8"))
     took = time.monotonic() - started

@@ -16,14 +16,13 @@ from __future__ import annotations
 import ast
 import asyncio
 import os
-import threading
 import time
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import interpreters, servers
+from . import interpreters, interrupts, servers
 from .blocks import BlockError, OutputBlock, snippet_path
 from .cache import ResultCache
 from .compare import UPDATE_HINT, Verdict, check, flaky
@@ -273,11 +272,11 @@ async def recheck(verdicts: list[Verdict], batch: Batch, settings: Settings) -> 
 
 
 def run_sync(coro: Coroutine[Any, Any, T]) -> T:
-    """``asyncio.run`` that also works when the caller already runs an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
+    """``asyncio.run`` from synchronous code, in a worker thread that takes no signals.
+
+    The main thread waits in short slices, so Ctrl-C or SIGTERM is acted on at once
+    (see :func:`interrupts.worker`); it also works when the caller already runs a loop.
+    """
     box: list[Any] = []
 
     def target() -> None:
@@ -286,9 +285,7 @@ def run_sync(coro: Coroutine[Any, Any, T]) -> T:
         except BaseException as exc:  # re-raised in the caller's thread
             box.append((False, exc))
 
-    thread = threading.Thread(target=target, name="outputcheck")
-    thread.start()
-    thread.join()
+    interrupts.join(interrupts.worker(target, "outputcheck"))
     ok, value = box[0]
     if not ok:
         raise value

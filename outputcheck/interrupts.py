@@ -40,6 +40,31 @@ _at_exit_registered = False
 _installed_in = 0  # the process that installed the handlers (a forked worker is silent)
 
 
+def worker(target: Callable[[], None], name: str) -> threading.Thread:
+    """A daemon thread that never takes SIGINT or SIGTERM, nor do the threads it starts.
+
+    A signal meant for the process is delivered to any one of its threads that does not
+    block it.  The Python handler always runs in the main thread, but only once that
+    thread runs Python code again: if the signal lands in a worker while the main thread
+    waits in a system call (a read, a join, a select), the handler waits with it.  So
+    workers block both signals, and the main thread waits in short slices (:func:`join`).
+    """
+
+    def run() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        target()
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread.start()
+    return thread
+
+
+def join(thread: threading.Thread) -> None:
+    """Wait for ``thread`` in short slices, so an interrupt is acted on at once."""
+    while thread.is_alive():
+        thread.join(0.05)
+
+
 def set_phase(text: str) -> None:
     """What the command is doing now, for the interrupt's message ("writing pages")."""
     global _phase

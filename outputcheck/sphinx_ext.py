@@ -11,9 +11,9 @@ anything failed.  Timelines of instrumented runs are placed into the written pag
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from sphinx.util import logging
 from . import __version__, buildstate, interpreters, interrupts, marks, timelines
 from .blocks import OutputBlock
 from .files import write_atomic
-from .check import Settings, cached_results, check_blocks
+from .check import Settings, cached_results, check_async
 from .config import Project, load
 from .directives import (
     ACTIVE,
@@ -115,12 +115,11 @@ def verify(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     def work() -> None:
         try:
-            holder["done"] = check_blocks(blocks, settings)
+            holder["done"] = asyncio.run(check_async(blocks, settings))
         except BaseException as exc:  # reported by finish()
             holder["error"] = exc
 
-    thread = threading.Thread(target=work, name="outputcheck", daemon=True)
-    thread.start()
+    thread = interrupts.worker(work, "outputcheck")
     app._outputcheck_pending = (thread, holder, len(blocks))  # type: ignore[attr-defined]
     interrupts.set_phase(f"writing the pages of the {app.config.language or 'default'} edition with its listings running")
     return changed
@@ -179,7 +178,7 @@ def _report(app: Sphinx) -> None:
     if not pending:
         return
     thread, holder, count = pending
-    thread.join()
+    interrupts.join(thread)
     app._outputcheck_pending = None  # type: ignore[attr-defined]
     if "error" in holder:
         raise holder["error"]

@@ -177,3 +177,19 @@ def test_ctrl_c_stops_pytest_snippets(book: Book) -> None:
     assert code == 130 and took < STOPPED_WITHIN, err
     assert "pytest snippets: interrupted by SIGINT (Ctrl-C) while running the listings of 1 output blocks" in err
     assert_nothing_left(book)
+
+
+def test_workers_never_take_the_signals_so_the_main_thread_acts_at_once() -> None:
+    """A process-directed signal goes to any thread that does not block it; if a worker
+    took it while the main thread waits in a system call, the handler would wait too."""
+    from outputcheck import interrupts
+
+    seen: list[int] = []
+
+    def read_mask() -> None:
+        status = Path("/proc/thread-self/status").read_text()
+        seen.append(int(next(line for line in status.splitlines() if line.startswith("SigBlk")).split()[1], 16))
+
+    interrupts.join(interrupts.worker(read_mask, "probe"))
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        assert seen[0] & (1 << (sig - 1)), f"{sig.name} is not blocked in a worker"
