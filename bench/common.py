@@ -49,6 +49,11 @@ def copy_book(dest: Path, *, with_make: bool = False) -> Path:
         else:
             shutil.copy2(src, dest / name)
     if with_make:
+        # make would reinstall .venv from the copy (repointing the editable install
+        # there) if the copy's pyproject.toml were newer than the stamp.
+        stamp = ROOT / ".venv" / ".installed"
+        if not stamp.exists() or stamp.stat().st_mtime < (dest / "pyproject.toml").stat().st_mtime:
+            raise SystemExit("bench: .venv is missing or older than pyproject.toml; run `make venv` first")
         shutil.copy2(ROOT / "Makefile", dest / "Makefile")
         (dest / ".venv").symlink_to(ROOT / ".venv")
     return dest
@@ -166,6 +171,8 @@ class Children:
             except subprocess.TimeoutExpired:
                 pass
         self.started = [p for p in self.started if p.returncode is None]
+        if below_self:
+            _reap(frozen)
         return len(frozen)
 
 
@@ -182,6 +189,33 @@ class Finished:
     @property
     def cpu(self) -> float:
         return self.user + self.system
+
+
+def become_subreaper() -> None:
+    """Processes orphaned below this one (a Sphinx process whose build was killed with
+    it) are re-parented here instead of to init, so the last ``stop`` can reap them:
+    nothing of the command is left, not even as a zombie waiting for init.  Linux only;
+    elsewhere nothing changes."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def _reap(killed: set[int], seconds: float = 1.0) -> None:
+    """Wait (briefly) for the killed processes that are now children of this one."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            if not any(Path(f"/proc/{p}").exists() for p in killed):
+                return
+            time.sleep(0.01)
 
 
 def _signal(pids: set[int], sig: int) -> None:

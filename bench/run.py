@@ -1,4 +1,5 @@
-"""``make bench``: how fast the book builds, against its floors and a peer.
+"""``make bench``: how fast the book builds, against its floors and a peer, and where
+the CPU of a build goes.
 
 Everything is measured in one run on one machine, on a private copy of the book (the
 working tree is never touched), as the median of several runs.  The machine is shared
@@ -14,35 +15,44 @@ and noisy, so the targets are ratios between figures taken side by side:
 "Plain Sphinx" is the same pages and driver with execution switched off
 (``-D outputcheck_execute=0``).  The peer replaces every output block by
 ``{program-output}``, which runs each command while the page is read, one after
-another, in each edition.  Results go to ``bench/RESULTS.md``.
+another, in each edition.
+
+It also measures what a user runs, ``make clean && make html``, with this checkout's
+Makefile in a private copy of the book: wall time and the user + system CPU seconds of
+the whole process tree, beside the peer doing the same in the same run (one after the
+other, alternately).  And where the CPU of that build goes: the Sphinx process of each
+edition (start-up, reading, writing; from ``bench/phases.py``), the listing runs, and of
+these the interpreter start-ups (an estimate).  Results go to ``bench/RESULTS.md``.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime
+import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml"]
+from common import ROOT, Children, become_subreaper, Finished, Interrupted, copy_book, on_interrupt, run_async
+
 PLAIN = ["-D", "outputcheck_execute=0"]
 EDITED = "asyncio_call_soon"
+USER_BUILD = ["sh", "-c", "make clean && make html"]
+EDITIONS = {"ko": "Korean", "en": "English"}
+children = Children()
+where = ["the start"]
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, str, int]:
-    started = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    return time.perf_counter() - started, done.stdout + done.stderr, done.returncode
+    done = children.run(cmd, cwd=cwd, env=env)
+    return done.took, done.output, done.returncode
 
 
 def build(work: Path, *options: str) -> tuple[float, str]:
@@ -52,22 +62,20 @@ def build(work: Path, *options: str) -> tuple[float, str]:
     return took, out
 
 
+def user_build(work: Path, env: dict[str, str] | None = None) -> Finished:
+    """``make clean && make html`` in ``work``, as a user types it."""
+    done = children.run(USER_BUILD, cwd=work, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: `make clean && make html` failed in {work}:\n{done.output[-3000:]}")
+    return done
+
+
 def clean(work: Path) -> None:
     shutil.rmtree(work / "_build", ignore_errors=True)
 
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
-
-
-def copy_book(dest: Path) -> Path:
-    for name in COPY:
-        src = ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
 
 
 def counts(out: str) -> tuple[int, int]:
@@ -85,6 +93,8 @@ def snippets_run(out: str) -> set[str]:
 
 def make_peer(work: Path) -> None:
     """The same book with sphinxcontrib-programoutput in place of {output}."""
+    from outputcheck import interpreters
+
     (work / "conf.py").write_text(
         (work / "conf.py").read_text() + '\nextensions.append("sphinxcontrib.programoutput")\n'
     )
@@ -94,6 +104,9 @@ def make_peer(work: Path) -> None:
         body = m.group("body")
         options = dict(re.findall(r"^:([\w-]+):\s*(.*)$", body, flags=re.M))
         command = next(line[2:] for line in body.splitlines() if line.startswith("$ "))
+        python, _, rest = command.partition(" ")
+        if python != "python3":  # python3.N: the interpreter our build finds (pyenv's shim may not be on PATH)
+            command = f"{interpreters.find(python) or python} {rest}"
         lines = [f"{m.group('fence')}{{program-output}} {command}", ":cwd: ../snippets"]
         if options.get("returncode"):
             lines.append(f":returncode: {options['returncode']}")
@@ -111,7 +124,6 @@ def make_peer(work: Path) -> None:
 
 def snippet_floors(work: Path) -> tuple[float, float, str]:
     """Slowest snippet on its own (median), and the serial sum of all runs."""
-    sys.path.insert(0, str(work))
     from outputcheck.check import run_blocks
     from outputcheck.config import load
     from outputcheck.pages import collect
@@ -120,78 +132,158 @@ def snippet_floors(work: Path) -> tuple[float, float, str]:
     blocks, _ = collect(project.pages, project.root)
     settings = project.settings(use_cache=False)
     settings.jobs = 1
-    batch = asyncio.run(run_blocks(blocks, settings))
+    batch = run_async(run_blocks(blocks, settings))
     serial = sum(r.duration for r in batch.results.values())
     slowest = max(batch.results.values(), key=lambda r: r.duration)
     alone = []
     for _ in range(5):
-        one = asyncio.run(run_blocks([b for b in blocks if b.spec == slowest.spec], settings))
+        one = run_async(run_blocks([b for b in blocks if b.spec == slowest.spec], settings))
         alone.append(one.results[slowest.spec].duration)
     return median(alone), serial, slowest.spec.label
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
-    args = parser.parse_args()
+def add_phases(work: Path) -> None:
+    """Load bench/phases.py in this copy's Sphinx processes (never in the book itself)."""
+    shutil.copy2(Path(__file__).with_name("phases.py"), work / "bench_phases.py")
+    (work / "conf.py").write_text((work / "conf.py").read_text() + '\nextensions.append("bench_phases")\n')
+
+
+def phased_build(work: Path, folder: Path) -> tuple[Finished, dict[str, dict[str, float]]]:
+    """``make clean && make html`` with each Sphinx process recording its own CPU by phase."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir()
+    done = user_build(work, env={"BENCH_PHASES": str(folder)})
+    return done, {language: json.loads((folder / f"{language}.json").read_text()) for language in EDITIONS}
+
+
+def listing_cpu(work: Path) -> tuple[int, float]:
+    """How many listing runs the book has, and their user + system CPU seconds run alone,
+    all at once with no cache as a build runs them (this process is their parent)."""
+    from outputcheck.check import run_blocks
+    from outputcheck.config import load
+    from outputcheck.pages import collect
+
+    project = load(work)
+    blocks, _ = collect(project.pages, project.root)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    batch = run_async(run_blocks(blocks, project.settings(use_cache=False)))
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return len(batch.results), (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def startup_cpu(work: Path, code: str, times: int = 20) -> float:
+    """CPU seconds of one start of the listings' interpreter running ``code``, in the
+    listings' own environment (median of ``times``)."""
+    from outputcheck import interpreters
+    from outputcheck.runner import snippet_environment
+
+    python = interpreters.find("python3", sys.executable) or sys.executable
+    env = snippet_environment(python)
+    values = []
+    for _ in range(times):
+        done = children.run([python, "-c", code], cwd=work / "snippets", env=env, inherit=False)
+        if done.returncode != 0:
+            raise SystemExit(f"bench: {python} -c {code!r} failed:\n{done.output[-2000:]}")
+        values.append(done.cpu)
+    return median(values)
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> int:
     n = args.runs
     rows: dict[str, float] = {}
-    with tempfile.TemporaryDirectory(prefix="book-bench-") as tmp:
-        work = copy_book(Path(tmp) / "book")
-        peer = copy_book(Path(tmp) / "peer")
-        make_peer(peer)
-        print("bench: floors (slowest snippet alone, serial sum) ...", flush=True)
-        rows["slowest snippet alone"], rows["serial sum of all snippets"], slowest_name = snippet_floors(work)
+    work = copy_book(tmp / "book")
+    sys.path.insert(0, str(work))
+    peer = copy_book(tmp / "peer")
+    make_peer(peer)
+    where[0] = "the floors (slowest snippet alone, serial sum)"
+    print(f"bench: {where[0]} ...", flush=True)
+    rows["slowest snippet alone"], rows["serial sum of all snippets"], slowest_name = snippet_floors(work)
 
-        print("bench: plain Sphinx (execution off) ...", flush=True)
-        plain_clean, plain_noop = [], []
-        for _ in range(n):
-            clean(work)
-            plain_clean.append(build(work, *PLAIN)[0])
-            plain_noop.append(build(work, *PLAIN)[0])
-        rows["plain Sphinx, clean, both editions"] = median(plain_clean)
-        rows["plain Sphinx, no-op rebuild"] = median(plain_noop)
+    where[0] = "plain Sphinx (execution off)"
+    print(f"bench: {where[0]} ...", flush=True)
+    plain_clean, plain_noop = [], []
+    for _ in range(n):
+        clean(work)
+        plain_clean.append(build(work, *PLAIN)[0])
+        plain_noop.append(build(work, *PLAIN)[0])
+    rows["plain Sphinx, clean, both editions"] = median(plain_clean)
+    rows["plain Sphinx, no-op rebuild"] = median(plain_noop)
 
-        print("bench: this book (clean, no-op, one snippet edited) ...", flush=True)
-        ours_clean, ours_noop, ours_edit = [], [], []
-        runs_clean, runs_noop, runs_edit, reread_edit, rerun_names = [], [], [], [], []
-        script = work / "snippets" / f"{EDITED}.py"
-        original = script.read_text()
-        for i in range(n):
-            clean(work)
-            took, out = build(work)
-            ours_clean.append(took)
-            runs_clean.append(counts(out)[0])
-            took, out = build(work)
-            ours_noop.append(took)
-            runs_noop.append(counts(out)[0])
-            script.write_text(original + "\n" * (i + 1))  # new bytes, same listing, same output
-            took, out = build(work, "-v")
-            ours_edit.append(took)
-            ran, reread = counts(out)
-            runs_edit.append(ran)
-            reread_edit.append(reread)
-            rerun_names.append(snippets_run(out))
-        script.write_text(original)
-        rows["ours, clean, both editions"] = median(ours_clean)
-        rows["ours, no-op rebuild"] = median(ours_noop)
-        rows["ours, one snippet edited"] = median(ours_edit)
+    where[0] = "this book (clean, no-op, one snippet edited)"
+    print(f"bench: {where[0]} ...", flush=True)
+    ours_clean, ours_noop, ours_edit = [], [], []
+    runs_clean, runs_noop, runs_edit, reread_edit, rerun_names = [], [], [], [], []
+    script = work / "snippets" / f"{EDITED}.py"
+    original = script.read_text()
+    for i in range(n):
+        clean(work)
+        took, out = build(work)
+        ours_clean.append(took)
+        runs_clean.append(counts(out)[0])
+        took, out = build(work)
+        ours_noop.append(took)
+        runs_noop.append(counts(out)[0])
+        script.write_text(original + "\n" * (i + 1))  # new bytes, same listing, same output
+        took, out = build(work, "-v")
+        ours_edit.append(took)
+        ran, reread = counts(out)
+        runs_edit.append(ran)
+        reread_edit.append(reread)
+        rerun_names.append(snippets_run(out))
+    script.write_text(original)
+    rows["ours, clean, both editions"] = median(ours_clean)
+    rows["ours, no-op rebuild"] = median(ours_noop)
+    rows["ours, one snippet edited"] = median(ours_edit)
 
-        print("bench: pytest snippets (no cache) ...", flush=True)
-        tests = []
-        for _ in range(n):
-            took, out, code = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "snippets", "--no-output-cache"], work)
-            if code != 0:
-                raise SystemExit(f"bench: pytest snippets failed:\n{out[-3000:]}")
-            tests.append(took)
-        rows["pytest snippets, no cache"] = median(tests)
+    where[0] = "pytest snippets (no cache)"
+    print(f"bench: {where[0]} ...", flush=True)
+    tests = []
+    for _ in range(n):
+        took, out, code = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "snippets", "--no-output-cache"], work)
+        if code != 0:
+            raise SystemExit(f"bench: pytest snippets failed:\n{out[-3000:]}")
+        tests.append(took)
+    rows["pytest snippets, no cache"] = median(tests)
 
-        print("bench: peer, sphinxcontrib-programoutput ...", flush=True)
-        peer_clean = []
-        for _ in range(max(3, n // 2)):
-            clean(peer)
-            peer_clean.append(build(peer, *PLAIN)[0])
-        rows["peer (programoutput), clean, both editions"] = median(peer_clean)
+    where[0] = "the peer, sphinxcontrib-programoutput"
+    print(f"bench: {where[0]} ...", flush=True)
+    peer_clean = []
+    for _ in range(max(3, n // 2)):
+        clean(peer)
+        peer_clean.append(build(peer, *PLAIN)[0])
+    rows["peer (programoutput), clean, both editions"] = median(peer_clean)
+
+    where[0] = "`make clean && make html`, ours and the peer's, alternately"
+    print(f"bench: {where[0]} ...", flush=True)
+    ours_make = copy_book(tmp / "make-book", with_make=True)
+    peer_make = copy_book(tmp / "make-peer", with_make=True)
+    make_peer(peer_make)
+    users: dict[str, list[Finished]] = {"ours": [], "peer": []}
+    for _ in range(n):
+        users["ours"].append(user_build(ours_make))
+        users["peer"].append(user_build(peer_make))
+    listing_runs = max(counts(d.output)[0] for d in users["ours"])
+
+    where[0] = "where the CPU of a clean build goes"
+    print(f"bench: {where[0]} ...", flush=True)
+    phased = copy_book(tmp / "phased", with_make=True)
+    add_phases(phased)
+    phase_runs = [phased_build(phased, tmp / "phases") for _ in range(max(3, n // 2))]
+    alone = [listing_cpu(work) for _ in range(3)]
+    cpu = {
+        "bare": startup_cpu(work, "pass"),
+        "asyncio": startup_cpu(work, "import asyncio"),
+        "listings": median([c for _, c in alone]),
+        "phased build": median([d.cpu for d, _ in phase_runs]),
+        "phased wall": median([d.took for d, _ in phase_runs]),
+    }
+    for language in EDITIONS:
+        marks = [p[language] for _, p in phase_runs]
+        cpu[f"{language} start-up"] = median([m["reading starts"] for m in marks])
+        cpu[f"{language} reading"] = median([m["reading ends"] - m["reading starts"] for m in marks])
+        cpu[f"{language} checks"] = median([m["checks end"] - m["reading ends"] for m in marks])
+        cpu[f"{language} writing"] = median([m["exit"] - m["checks end"] for m in marks])
+    where[0] = "writing the report"
 
     slowest = rows["slowest snippet alone"]
     targets = [
@@ -215,10 +307,30 @@ def main() -> int:
          f"{max(reread_edit)} page reads (1 page x 2 editions)", max(reread_edit) == 2),
     ]
     lines = report(rows, targets, counts_ok, slowest_name, n)
+    lines += user_report(users, listing_runs, cpu, n, len(phase_runs), len(alone))
     print("\n".join(lines))
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n")
     failed = [t for t in targets if not t[1] <= t[2]] + [c for c in counts_ok if not c[2]]
     return 1 if failed else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
+    args = parser.parse_args()
+    stopped: list[int] = []
+    become_subreaper()
+    on_interrupt(lambda: stopped.append(children.stop()))
+    tmp = Path(tempfile.mkdtemp(prefix="book-bench-"))
+    try:
+        return measure(args, tmp)
+    except Interrupted as exc:
+        print(f"bench: interrupted by {exc.name} during {where[0]}; stopped the {sum(stopped)} processes it had "
+              f"started", file=sys.stderr, flush=True)
+        return exc.status
+    finally:
+        children.stop(below_self=True)
+        shutil.rmtree(tmp, ignore_errors=True)  # after the message: the copies take a moment to delete
 
 
 def count_specs() -> int:
@@ -257,6 +369,95 @@ def report(rows, targets, counts_ok, slowest_name: str, n: int) -> list[str]:
         f"no-op / plain no-op = {rows['ours, no-op rebuild'] / rows['plain Sphinx, no-op rebuild']:.2f}; "
         f"peer clean / ours clean = {rows['peer (programoutput), clean, both editions'] / ours:.2f}; "
         f"serial sum / ours clean = {rows['serial sum of all snippets'] / ours:.2f}.",
+    ]
+    return lines
+
+
+def user_report(users: dict[str, list[Finished]], listing_runs: int, cpu: dict[str, float], n: int,
+                phased_n: int, alone_n: int) -> list[str]:
+    """The figures of what a user runs, and where its CPU goes, as Markdown lines."""
+    fig = {
+        who: {
+            "wall": median([d.took for d in runs]),
+            "user": median([d.user for d in runs]),
+            "system": median([d.system for d in runs]),
+            "cpu": median([d.cpu for d in runs]),
+        }
+        for who, runs in users.items()
+    }
+    ours, peer = fig["ours"], fig["peer"]
+    cores = os.cpu_count() or 1
+    lines = [
+        "",
+        "## What a user runs: `make clean && make html`",
+        "",
+        "`sh -c 'make clean && make html'` in a private copy of the book holding this checkout's Makefile (its "
+        "`.venv` a link to this checkout's): `make`, `flock`, `python -m bilingual.build`, both Sphinx processes "
+        "and every listing run. CPU is the user and system time of that whole process tree "
+        "(`getrusage(RUSAGE_CHILDREN)` before and after). The peer is the same book with every output block "
+        "replaced by `{program-output}` (as above), built by the same command. "
+        f"Median of {n} runs each, ours and the peer's alternately.",
+        "",
+        "| `make clean && make html` | wall s | user CPU s | system CPU s | CPU s | CPU / wall |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for who, name in (("ours", "this book"), ("peer", "peer (programoutput)")):
+        f = fig[who]
+        lines.append(f"| {name} | {f['wall']:.2f} | {f['user']:.2f} | {f['system']:.2f} | {f['cpu']:.2f} | "
+                     f"{f['cpu'] / f['wall']:.2f} |")
+    lines += [
+        "",
+        f"Ratio: the peer takes **{peer['wall'] / ours['wall']:.2f} x** our wall time, and "
+        f"{peer['cpu'] / ours['cpu']:.2f} x our CPU time.",
+        "",
+        f"**The ratio depends on the machine.** Our clean build is CPU-bound: it kept "
+        f"{ours['cpu'] / ours['wall']:.2f} of the {cores} cores busy on average "
+        f"({ours['cpu'] / ours['wall'] / cores:.0%} of the machine), because everything starts at once (the "
+        f"listing runs and both editions); more or idler cores make it faster, fewer or busier ones slower. The "
+        f"peer kept {peer['cpu'] / peer['wall']:.2f} cores busy ({peer['cpu'] / peer['wall'] / cores:.0%}): in "
+        f"each edition it runs the listings one after another while the pages are read and waits for each to "
+        f"end, and the listings mostly sleep, so its wall time follows the listings' run times more than the "
+        f"cores. The ratio is therefore larger on a bigger or idler machine and smaller on a smaller or busier "
+        f"one; these figures hold for this machine, at the time of the run.",
+        "",
+        "## Where the CPU of a clean build goes",
+        "",
+        f"{phased_n} more runs of the same `make clean && make html`, in a copy whose Sphinx processes also load "
+        "`bench/phases.py` (each records its own CPU, threads included and child processes not, when reading "
+        f"starts, when it ends, when the checks on the read pages end, and at exit); the {listing_runs} listing "
+        f"runs measured alone ({alone_n} times, "
+        "all at once with no cache, as a build runs them); one bare start of the listings' interpreter measured "
+        "20 times. Medians.",
+        "",
+        "| part | CPU s | share |",
+        "| --- | ---: | ---: |",
+    ]
+    total = cpu["phased build"]
+
+    def row(name: str, value: float) -> str:
+        return f"| {name} | {value:.2f} | {value / total:.0%} |"
+
+    lines.append(row(f"whole build (wall {cpu['phased wall']:.2f} s)", total))
+    sphinx = 0.0
+    for language, edition in EDITIONS.items():
+        start, read, check, write = (cpu[f"{language} {k}"] for k in ("start-up", "reading", "checks", "writing"))
+        sphinx += start + read + check + write
+        lines += [
+            row(f"Sphinx, {edition} edition: start-up (interpreter, Sphinx, extensions, configuration, catalogs)", start),
+            row(f"Sphinx, {edition} edition: reading the pages (parsing, directives"
+                + (", applying the translations" if language != "ko" else "") + ")", read),
+            row(f"Sphinx, {edition} edition: checks on the read pages (output verification"
+                + (", translation drift" if language != "ko" else "") + ")", check),
+            row(f"Sphinx, {edition} edition: writing (HTML, search index, timelines)", write),
+        ]
+    lines += [
+        row(f"the {listing_runs} listing runs (measured alone)", cpu["listings"]),
+        row(f"... of which interpreter start-ups (estimate: {listing_runs} x {cpu['bare']:.3f} s, "
+            "one bare `python3 -c pass`)", listing_runs * cpu["bare"]),
+        row(f"... of which start-ups with `import asyncio` (estimate: {listing_runs} x {cpu['asyncio']:.3f} s, "
+            "`python3 -c 'import asyncio'`)", listing_runs * cpu["asyncio"]),
+        row("the rest: make, flock, the build driver and its runner, listing runs slowed by the builds beside "
+            "them (the difference)", total - sphinx - cpu["listings"]),
     ]
     return lines
 

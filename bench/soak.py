@@ -18,7 +18,8 @@ real line is never loosened to make this pass.
 
 The soak runs on a private copy of the book taken when it starts, so editing the
 working tree meanwhile changes nothing.  ``bench/SOAK.md`` gets the results; with
-``--only``, the rerun of those listings replaces the rerun section at the end of it.
+``--section TITLE`` they become a section of that title at its end (replacing an
+earlier one of the same title), so a rerun after a fix keeps the run that found it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import datetime
 import difflib
 import os
 import platform
+import shutil
+import shlex
 import statistics
 import subprocess
 import sys
@@ -38,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import ROOT, Children, Interrupted, copy_book, on_interrupt, run_async
+from common import ROOT, Children, become_subreaper, Interrupted, copy_book, on_interrupt, run_async
 
 sys.path.insert(0, str(ROOT))
 
@@ -53,7 +56,6 @@ from outputcheck.runner import RunResult  # noqa: E402
 LOAD = Path(__file__).resolve().parent / "load.py"
 HEAVY_BURNERS = 4
 CHROMIUM = "/usr/bin/chromium"
-RERUN_HEADING = "## Rerun of "
 
 
 @dataclass
@@ -206,46 +208,44 @@ def start_heavy_load(children: Children, tmp: Path, where: list[str]) -> HeavyLo
     return load_
 
 
-def run(args: argparse.Namespace, children: Children, where: list[str]) -> int:
+def run(args: argparse.Namespace, children: Children, where: list[str], tmp: Path) -> int:
     started_at = datetime.datetime.now(datetime.timezone.utc)
-    with tempfile.TemporaryDirectory(prefix="book-soak-") as name:
-        tmp = Path(name)
-        book = copy_book(tmp / "book")
-        project = load(book)
-        blocks, broken = collect(project.pages, project.root)
-        if broken:
-            raise SystemExit("soak: broken blocks: " + "; ".join(f"{b.location}: {b.message}" for b in broken))
-        if args.only:
-            wanted = set(args.only.split(","))
-            blocks = [b for b in blocks if wanted & {b.spec.snippet, b.spec.server}]
-            if not blocks:
-                raise SystemExit(f"soak: no output block runs {args.only}")
-        settings = project.settings(use_cache=False)
-        scenarios = [Scenario(n, r, [Tally(b) for b in blocks])
-                     for n, r in (("idle", args.rounds), ("loaded", args.loaded_rounds), ("heavy", args.heavy_rounds))]
-        idle, loaded, heavy = scenarios
-        soak(idle, settings, where)
+    book = copy_book(tmp / "book")
+    project = load(book)
+    blocks, broken = collect(project.pages, project.root)
+    if broken:
+        raise SystemExit("soak: broken blocks: " + "; ".join(f"{b.location}: {b.message}" for b in broken))
+    if args.only:
+        wanted = set(args.only.split(","))
+        blocks = [b for b in blocks if wanted & {b.spec.snippet, b.spec.server}]
+        if not blocks:
+            raise SystemExit(f"soak: no output block runs {args.only}")
+    settings = project.settings(use_cache=False)
+    scenarios = [Scenario(n, r, [Tally(b) for b in blocks])
+                 for n, r in (("idle", args.rounds), ("loaded", args.loaded_rounds), ("heavy", args.heavy_rounds))]
+    idle, loaded, heavy = scenarios
+    soak(idle, settings, where)
 
-        where[0] = "the start of the loaded scenario"
-        cores = os.cpu_count() or 2
-        burners = [children.start([sys.executable, str(LOAD), "burn"], cwd=tmp) for _ in range(cores if loaded.rounds else 0)]
-        soak(loaded, settings, where)
+    where[0] = "the start of the loaded scenario"
+    cores = os.cpu_count() or 2
+    burners = [children.start([sys.executable, str(LOAD), "burn"], cwd=tmp) for _ in range(cores if loaded.rounds else 0)]
+    soak(loaded, settings, where)
+    children.stop()
+
+    facts: dict[str, object] = {}
+    if heavy.rounds:
+        load_ = start_heavy_load(children, tmp, where)
+        soak(heavy, settings, where, load_.alive)
+        facts = load_.facts()
+        where[0] = "stopping the heavy load"
         children.stop()
-
-        facts: dict[str, object] = {}
-        if heavy.rounds:
-            load_ = start_heavy_load(children, tmp, where)
-            soak(heavy, settings, where, load_.alive)
-            facts = load_.facts()
-            where[0] = "stopping the heavy load"
-            children.stop()
-        facts["chromium"] = chromium_version(children)
+    facts["chromium"] = chromium_version(children)
     text = report(args, scenarios, facts, len(burners), started_at)
     print(text)
     target = ROOT / "bench" / "SOAK.md"
-    if args.only:
+    if args.section:
         previous = target.read_text() if target.exists() else "# Soak\n"
-        text = previous.split("\n" + RERUN_HEADING)[0].rstrip("\n") + "\n\n" + text
+        text = previous.split(f"\n## {args.section}\n")[0].rstrip("\n") + "\n\n" + text
     target.write_text(text)
     print(f"soak: written to {target.relative_to(ROOT)}")
     bad = any(s.total("mismatches") or s.total("timeouts") or s.unstable for s in scenarios)
@@ -286,10 +286,12 @@ def report(args: argparse.Namespace, scenarios: list[Scenario], facts: dict[str,
     machine = (f"{platform.node()}, {platform.system()} {platform.release()}, {os.cpu_count()} cores, "
                f"Python {platform.python_version()}, {facts.get('chromium')}")
     what = f"{checks - traced} output blocks and the {traced} instrumented runs behind the timelines"
-    if args.only:
-        lines = [f"{RERUN_HEADING}{args.only.replace(',', ', ')} ({when})", "",
-                 f"`python bench/soak.py --only {args.only} --rounds {idle.rounds} --loaded-rounds {loaded.rounds} "
-                 f"--heavy-rounds {heavy.rounds}` on {machine}: the checks of these listings only ({what})."]
+    h = "###" if args.section else "##"  # headings one level down inside a section
+    if args.section:
+        options = shlex.join(sys.argv[1:])
+        only = f"the checks of {args.only.replace(',', ', ')} only" if args.only else "every check of the book"
+        lines = [f"## {args.section}", "", f"`python bench/soak.py {options}` started {when} on {machine}: "
+                 f"{only} ({what}), with no cache, all at once as a build runs them, round after round."]
     else:
         lines = ["# Soak", "", f"`make soak` started {when} on {machine}. Every check of the book ({what}) "
                  f"runs with no cache, all at once as a build runs them, round after round."]
@@ -311,12 +313,13 @@ def report(args: argparse.Namespace, scenarios: list[Scenario], facts: dict[str,
     lines += ["", "Load average: the median of the 1-minute load average taken after each round. The machine may "
               "be shared: other people's processes may run in every scenario, the idle one included."]
     if heavy.rounds:
-        lines += ["", "## The heavy-load scenario", ""]
+        lines += ["", f"{h} The heavy-load scenario", ""]
         secs = heavy.round_seconds
         lines.append(
             f"{heavy.rounds} rounds in {heavy.seconds / 60:.1f} min (a round: median {statistics.median(secs):.1f} s, "
-            f"longest {max(secs):.1f} s; idle: median {statistics.median(idle.round_seconds or [0]):.1f} s). "
-            f"Beside them, all the time: {HEAVY_BURNERS} Python processes each burning a core's worth of CPU "
+            f"longest {max(secs):.1f} s"
+            + (f"; idle: median {statistics.median(idle.round_seconds):.1f} s). " if idle.rounds else "). ")
+            + f"Beside them, all the time: {HEAVY_BURNERS} Python processes each burning a core's worth of CPU "
             f"(on {os.cpu_count()} cores); a second clean build of a copy of the book (removing its `_build`, as "
             f"`make clean` does, then `python -m bilingual.build`: both editions, its own listing runs) in a loop: "
             f"{facts['builds']} builds "
@@ -345,12 +348,12 @@ def report(args: argparse.Namespace, scenarios: list[Scenario], facts: dict[str,
                          f"{f'**{distinct}**' if distinct > 1 else distinct} | {t.mismatches} | {t.timeouts} |")
     for s in scenarios:
         if s.unstable:
-            lines += ["", f"### More than one output ({s.name})", ""]
+            lines += ["", f"{h}# More than one output ({s.name})", ""]
             for t in s.unstable:
                 lines += variants(t) + [""]
     odd = [(s, t) for s in scenarios for t in s.tallies if t.first_report]
     if odd:
-        lines += ["", "### First report of each check that timed out or crashed", ""]
+        lines += ["", f"{h}# First report of each check that timed out or crashed", ""]
         for s, t in odd:
             lines += [f"{s.name}, {t.name}: {t.mismatches} mismatches, {t.timeouts} timeouts", "",
                       "```text", t.first_report, "```", ""]
@@ -363,19 +366,24 @@ def main() -> int:
     parser.add_argument("--loaded-rounds", type=int, default=20, help="rounds with one CPU burner per core (default 20)")
     parser.add_argument("--heavy-rounds", type=int, default=200, help="rounds under the heavy load (default 200)")
     parser.add_argument("--only", metavar="SNIPPET[,SNIPPET]", help="only the checks that run these snippets")
+    parser.add_argument("--section", metavar="TITLE",
+                        help="add the results to bench/SOAK.md as a section with this title, instead of rewriting it")
     args = parser.parse_args()
     children = Children()
     where = ["the start"]
     stopped: list[int] = []
+    become_subreaper()
     on_interrupt(lambda: stopped.append(children.stop()))
+    tmp = Path(tempfile.mkdtemp(prefix="book-soak-"))
     try:
-        return run(args, children, where)
+        return run(args, children, where, tmp)
     except Interrupted as exc:
         print(f"soak: interrupted by {exc.name} during {where[0]}; stopped the {sum(stopped)} processes it had "
               f"started beside the listings (outputcheck stopped the listing runs under way)", file=sys.stderr, flush=True)
         return exc.status
     finally:
         children.stop(below_self=True)
+        shutil.rmtree(tmp, ignore_errors=True)  # after the message: the copies take a moment to delete
 
 
 if __name__ == "__main__":
