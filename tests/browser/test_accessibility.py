@@ -11,33 +11,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from browsing import open_context
 
 THEMES = ["light", "dark"]
 
 
 def pages(site: Path, edition: str) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in (site / edition).glob("*.html"))
-
-
-def open_context(browser, theme: str = "light", **options):
-    """A browser context in furo's ``theme`` (what its theme button stores), that
-    never leaves the machine and notes every request it could not make."""
-    context = browser.new_context(color_scheme=theme, **options)
-    context.add_init_script(f"localStorage.setItem('theme', {theme!r})")
-    problems: list[str] = []
-
-    def only_loopback(route) -> None:
-        if urlparse(route.request.url).hostname not in ("127.0.0.1", "localhost"):
-            problems.append(f"request off the machine: {route.request.url}")
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", only_loopback)
-    return context, problems
 
 
 def _without_scripts(route) -> None:

@@ -12,27 +12,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
+from browsing import open_context
 
 THEMES = ["light", "dark"]
 TIMELINE_PAGES = ["control.html", "scheduling.html", "synchronization.html", "tasks.html"]
 
 
 def open_page(browser, theme: str = "light", **options):
-    context = browser.new_context(color_scheme=theme, viewport={"width": 1280, "height": 900}, **options)
-    context.add_init_script(f"localStorage.setItem('theme', {theme!r})")
-    problems: list[str] = []
-
-    def only_loopback(route) -> None:
-        if urlparse(route.request.url).hostname not in ("127.0.0.1", "localhost"):
-            problems.append(f"request off the machine: {route.request.url}")
-            route.abort()
-        else:
-            route.continue_()
-
-    context.route("**/*", only_loopback)
+    context, problems = open_context(browser, theme, viewport={"width": 1280, "height": 900}, **options)
     page = context.new_page()
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     return context, page, problems
