@@ -137,6 +137,7 @@ class ResultCache:
         if (mine_only or not result.clean or entry.get("failed")) and not own:
             return None
         result.cached = True
+        result.cached_here = own
         return result
 
     def put(self, key: str, result: RunResult) -> None:
@@ -145,7 +146,7 @@ class ResultCache:
             return
         body = asdict(result)
         body.pop("spec")
-        body["cached"] = False
+        body["cached"] = body["cached_here"] = False
         entry = {
             "key": key,
             "snippet": result.spec.command_line,

@@ -140,6 +140,7 @@ async def run_blocks(
     batch.cached += len(fresh) - batch.ran
     if cache:
         cache.record_durations(list(fresh.values()))
+    batch.cached_here = sum(1 for r in batch.results.values() if r.cached and r.cached_here)
     batch.failed = sum(1 for r in batch.results.values() if not (r.completed or r.unavailable))
     batch.seconds = time.monotonic() - started
     return batch

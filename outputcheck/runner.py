@@ -72,6 +72,7 @@ class RunResult:
     missing: bool = False
     unavailable: bool = False  # the interpreter the block asks for is not installed here
     cached: bool = False
+    cached_here: bool = False  # from the cache, but stored by this same command (its prefetch, its other edition)
     error: str = ""
     python: str = ""  # the interpreter that ran it
     server_output: str = ""  # what the server printed, when the run had one
@@ -184,13 +185,17 @@ class Batch:
     ran: int = 0
     cached: int = 0
     failed: int = 0
+    cached_here: int = 0  # of the cached ones, those this same command ran moments ago
     seconds: float = 0.0
     results: dict[RunSpec, RunResult] = field(default_factory=dict)
     rerun: int = 0  # failed runs done again, fresh, before their blocks were judged
 
     def summary(self) -> str:
         return (
-            f"{len(self.results)} snippet runs: {self.ran} ran, {self.cached} cached, "
+            f"{len(self.results)} snippet runs: {self.ran} ran, {self.cached} cached"
+            + (f" ({self.cached_here} of them run by this same command: its prefetch or its other edition)"
+               if self.cached_here else "")
+            + ", "
             f"{self.failed} failed"
             + (f", {self.rerun} rerun fresh after a failure" if self.rerun else "")
             + f" ({self.seconds:.2f} s)"

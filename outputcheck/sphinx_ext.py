@@ -204,7 +204,7 @@ def _report(app: Sphinx) -> None:
     logger.info(
         f"outputcheck: {count - traced} output blocks and {traced} instrumented runs, {batch.summary()}; "
         f"{sum(v.verified for v in verdicts)} verified, {len(failed) - flaky} failed, {flaky} flaky"
-        + (" (nothing ran: every result came from the cache)" if batch.ran == 0 else "")
+        + (" (nothing ran: every result came from the cache)" if batch.ran == 0 and not batch.cached_here else "")
     )
 
 

@@ -2,7 +2,7 @@ import asyncio
 
 async def phase(i):
     print(f"in phase {i}")
-    await asyncio.sleep(0.5 - (0.1 * i))
+    await asyncio.sleep(1.5 - (0.5 * i))
     print(f"done with phase {i}")
     return f"phase {i} result"
 
