@@ -6,6 +6,7 @@ from __future__ import annotations
 from io import StringIO
 from pathlib import Path
 
+import sphinx.locale
 from sphinx.application import Sphinx
 
 from outputcheck.config import load
@@ -29,7 +30,12 @@ def test_scanner_and_directive_agree_on_every_block(tmp_path: Path) -> None:
         freshenv=True,
         confoverrides={"outputcheck_cache": str(tmp_path / "cache")},
     )
-    app.build()
+    try:
+        app.build()
+    finally:
+        # Sphinx keeps its loaded translations in a global; a later in-process build
+        # of another language would otherwise get this Korean book's labels.
+        sphinx.locale.translators.clear()
     from_sphinx = [b for d in sorted(app.env.outputcheck_blocks) for b in app.env.outputcheck_blocks[d]]
     key = lambda b: (str(b.page), b.line)  # noqa: E731
     assert sorted(from_sphinx, key=key) == sorted(scanned, key=key)
