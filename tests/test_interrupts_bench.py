@@ -1,0 +1,153 @@
+"""Interrupts of ``make soak`` and ``make bench``, on a private copy of the book and its
+bench: SIGINT or SIGTERM while listings, a concurrent build, CPU burners or Chromium
+run.  The command exits at once with 130 or 143 and one line saying where it was;
+nothing it started is left (read from /proc) and its report is not rewritten."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from booktools import STOPPED_WITHIN, copy_of_the_book, processes_under, wait_for
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+class Command:
+    """A bench script started as a terminal would start it (its own process group),
+    its output collected line by line while it runs."""
+
+    def __init__(self, book: Path, tmp: Path, script: str, *args: str) -> None:
+        self.lines: list[str] = []
+        self.proc = subprocess.Popen(
+            [str(PYTHON if PYTHON.exists() else sys.executable), f"bench/{script}", *args],
+            cwd=book,
+            env=dict(os.environ, TMPDIR=str(tmp)),  # its copies, and Chromium's profile, live in tmp
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.reader = threading.Thread(target=lambda: self.lines.extend(self.proc.stdout), daemon=True)
+        self.reader.start()
+
+    def printed(self, text: str) -> bool:
+        return any(text in line for line in list(self.lines))
+
+    def wait_until_printed(self, text: str, timeout: float) -> None:
+        """Wait for a line with ``text``; fail with what the command printed instead."""
+        try:
+            wait_for(lambda: self.printed(text) or self.proc.poll() is not None, timeout, repr(text))
+        finally:
+            assert self.printed(text), f"no line with {text!r}; exit {self.proc.poll()}; it printed:\n{self.output[-3000:]}"
+
+    def interrupt(self, sig: int) -> float:
+        """``sig`` to the whole process group (as the terminal sends Ctrl-C); the seconds
+        until the command exited."""
+        sent = time.monotonic()
+        os.killpg(self.proc.pid, sig)
+        try:
+            self.proc.wait(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        took = time.monotonic() - sent
+        self.reader.join(5)
+        return took
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    book = copy_of_the_book(tmp_path / "book")
+    shutil.copytree(ROOT / "bench", book / "bench", ignore=shutil.ignore_patterns("__pycache__"))
+    (book / ".venv").symlink_to(ROOT / ".venv")
+    return book
+
+
+@pytest.fixture
+def tmp() -> Iterator[Path]:
+    """The command's TMPDIR: short, as Chromium's singleton socket path must be."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-test-", dir="/tmp"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def left_behind(*folders: Path) -> list[str]:
+    time.sleep(0.2)
+    return [p for folder in folders for p in processes_under(folder)]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_soak_interrupted_while_listings_run(book: Path, tmp_path: Path, tmp: Path, sig: int) -> None:
+    report = (book / "bench" / "SOAK.md").read_bytes()
+    soak = Command(book, tmp, "soak.py", "--rounds", "100", "--loaded-rounds", "0",
+                   "--heavy-rounds", "0", "--only", "asyncio_gather,asyncio_call_at")
+    try:
+        soak.wait_until_printed("soak [idle] round 1/100", 120)
+        time.sleep(random.uniform(0.2, 1.5))  # inside the second round: its listings run
+        assert [p for p in processes_under(tmp) if "asyncio_" in p], "no listing was running"
+        took = soak.interrupt(sig)
+    finally:
+        if soak.proc.poll() is None:
+            os.killpg(soak.proc.pid, signal.SIGKILL)
+    assert soak.proc.returncode == 128 + sig, soak.output[-3000:]
+    assert took < STOPPED_WITHIN, (took, soak.output[-3000:])
+    name = signal.Signals(sig).name
+    assert f"soak: interrupted by {name} during the idle scenario, round 2/100" in soak.output
+    assert left_behind(tmp, tmp_path) == []
+    assert (book / "bench" / "SOAK.md").read_bytes() == report
+
+
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="the heavy scenario renders the book in Debian's chromium")
+def test_soak_interrupted_under_the_heavy_load(book: Path, tmp_path: Path, tmp: Path) -> None:
+    """Burners, a looping clean build and Chromium (which Playwright starts in a session
+    of its own): all of it goes with the soak."""
+    report = (book / "bench" / "SOAK.md").read_bytes()
+    soak = Command(book, tmp, "soak.py", "--rounds", "0", "--loaded-rounds", "0",
+                   "--heavy-rounds", "50", "--only", "asyncio_gather")
+    try:
+        soak.wait_until_printed("soak [heavy] round 1/50", 300)
+        running = processes_under(tmp) + processes_under(tmp_path)
+        assert any("chromium" in p for p in running), running
+        assert any("load.py burn" in p for p in running), running
+        took = soak.interrupt(signal.SIGINT)
+    finally:
+        if soak.proc.poll() is None:
+            os.killpg(soak.proc.pid, signal.SIGKILL)
+    assert soak.proc.returncode == 130, soak.output[-3000:]
+    assert took < STOPPED_WITHIN, (took, soak.output[-3000:])
+    assert "soak: interrupted by SIGINT during the heavy scenario, round 2/50" in soak.output
+    assert left_behind(tmp, tmp_path) == []
+    assert (book / "bench" / "SOAK.md").read_bytes() == report
+
+
+def test_bench_interrupted_during_a_clean_build(book: Path, tmp_path: Path, tmp: Path) -> None:
+    report = (book / "bench" / "RESULTS.md").read_bytes()
+    bench = Command(book, tmp, "run.py", "--runs", "1")
+    try:
+        bench.wait_until_printed("bench: this book (clean, no-op, one snippet edited)", 300)
+        wait_for(lambda: [p for p in processes_under(tmp) if "asyncio_" in p], 60, "a build's listings")
+        took = bench.interrupt(signal.SIGTERM)
+    finally:
+        if bench.proc.poll() is None:
+            os.killpg(bench.proc.pid, signal.SIGKILL)
+    assert bench.proc.returncode == 143, bench.output[-3000:]
+    assert took < STOPPED_WITHIN, (took, bench.output[-3000:])
+    assert "bench: interrupted by SIGTERM during this book (clean, no-op, one snippet edited)" in bench.output
+    assert left_behind(tmp, tmp_path) == []
+    assert (book / "bench" / "RESULTS.md").read_bytes() == report
