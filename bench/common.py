@@ -2,12 +2,12 @@
 processes they start, tracked so that every one of them stops with the command.
 
 Both commands start builds, CPU burners, ``make`` and Chromium.  Each is started as the
-leader of a new session and carries a marker in its environment.  Stopping walks
-``/proc`` for everything below those processes: by parent, by session and by marker.
-That is needed because the session alone misses two kinds: Playwright launches
-Chromium detached (a session of its own), and a build starts every listing in a
-session of its own.  What is found is frozen with SIGSTOP first (so nothing forks
-while it is collected), then killed with SIGKILL.
+leader of a new session and carries a marker in its environment.  Stopping finds
+everything below those processes, by parent, by session and by marker, through
+``outputcheck.processes.family`` (the one place that reads ``/proc``): the session alone
+misses two kinds, since Playwright launches Chromium detached (a session of its own)
+and a build starts every listing in a session of its own.  What is found is frozen
+with SIGSTOP first (so nothing forks while it is collected), then killed with SIGKILL.
 
 SIGINT and SIGTERM stop all of it at once, then interrupt the main thread (by
 cancelling the listing runs under way, or by raising :class:`Interrupted`), so
@@ -22,6 +22,7 @@ import resource
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -30,6 +31,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from outputcheck import processes  # noqa: E402  (the one place that reads /proc and signals)
+
 COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml"]
 MARKER = "BOOK_BENCH_RUN"
 T = TypeVar("T")
@@ -77,26 +82,6 @@ class Interrupted(KeyboardInterrupt):
         return 128 + self.signum
 
 
-def _proc_table(token: str) -> dict[int, tuple[int, int, bool]]:
-    """pid -> (parent pid, session id, carries our marker) for every process we can read."""
-    needle = f"{MARKER}={token}".encode() + b"\0"
-    table: dict[int, tuple[int, int, bool]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text(errors="replace")
-            fields = stat[stat.rfind(")") + 2 :].split()  # after the command name
-            try:
-                marked = needle in (entry / "environ").read_bytes() + b"\0"
-            except OSError:
-                marked = False
-            table[int(entry.name)] = (int(fields[1]), int(fields[3]), marked)
-        except (OSError, IndexError, ValueError):
-            continue
-    return table
-
-
 class Children:
     """The processes one command started, and everything they started in turn."""
 
@@ -138,18 +123,8 @@ class Children:
     def tree(self, below_self: bool = False) -> set[int]:
         """Every live process below the ones started here (never this process itself);
         with ``below_self``, also everything else below this process."""
-        table = _proc_table(self.token)
-        roots = {p.pid for p in self.started}
-        found = {pid for pid, (_, sid, marked) in table.items() if marked or sid in roots} | (roots & set(table))
-        if below_self:
-            found.add(os.getpid())
-        while True:
-            more = {pid for pid, (ppid, _, _) in table.items() if ppid in found} - found
-            if not more:
-                break
-            found |= more
-        found.discard(os.getpid())
-        return found
+        roots = {p.pid for p in self.started} | ({os.getpid()} if below_self else set())
+        return processes.family(roots, [f"{MARKER}={self.token}"])
 
     def stop(self, below_self: bool = False) -> int:
         """Freeze, then kill, everything started here; return how many processes.
@@ -162,9 +137,9 @@ class Children:
             new = self.tree(below_self) - frozen
             if not new:
                 break
-            _signal(new, signal.SIGSTOP)
+            processes.signal_all(sorted(new), signal.SIGSTOP)
             frozen |= new
-        _signal(frozen, signal.SIGKILL)
+        processes.signal_all(sorted(frozen), signal.SIGKILL)
         for proc in self.started:
             try:
                 proc.wait(timeout=1)
@@ -216,14 +191,6 @@ def _reap(killed: set[int], seconds: float = 1.0) -> None:
             if not any(Path(f"/proc/{p}").exists() for p in killed):
                 return
             time.sleep(0.01)
-
-
-def _signal(pids: set[int], sig: int) -> None:
-    for pid in pids:
-        try:
-            os.kill(pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 #: The coroutine ``run_async`` is running (its loop and task), and the signals caught.

@@ -30,7 +30,7 @@ import signal
 import subprocess
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 MARKER = "OUTPUTCHECK_RUN"
@@ -88,6 +88,36 @@ def marked(*needles: str) -> list[int]:
     """Processes (of this user) whose environment carries one of ``NAME=value`` needles."""
     wanted = [n.encode() + b"\0" for n in needles]
     return [pid for pid, environ in _processes("environ") if any(w in environ + b"\0" for w in wanted)]
+
+
+def family(roots: Iterable[int], needles: Iterable[str] = ()) -> set[int]:
+    """Every live process that is one of ``roots``, belongs to a session one of them
+    leads, carries one of the ``NAME=value`` needles in its environment, or descends
+    from any of those; never this process.
+
+    For a command that starts whole programs (``make soak`` starts builds, CPU burners
+    and Chromium): a session alone misses what left it (Playwright starts Chromium in
+    a session of its own, a build starts each listing in one), a marker alone misses
+    what cleared its environment, and parentage alone misses orphans."""
+    roots = set(roots)
+    wanted = [n.encode() + b"\0" for n in needles]
+    parents: dict[int, int] = {}
+    found: set[int] = set()
+    for pid, raw in _processes("stat"):
+        stat = raw.decode("utf-8", "replace")
+        fields = stat[stat.rfind(")") + 2 :].split()  # after the command name
+        try:
+            parents[pid], session = int(fields[1]), int(fields[3])
+        except (IndexError, ValueError):
+            continue
+        if pid in roots or session in roots:
+            found.add(pid)
+    if wanted:
+        found |= {pid for pid, environ in _processes("environ") if any(w in environ + b"\0" for w in wanted)}
+    while more := {pid for pid, parent in parents.items() if parent in found} - found:
+        found |= more
+    found.discard(os.getpid())
+    return found
 
 
 def ancestors() -> set[int]:
