@@ -167,6 +167,24 @@ def test_an_interrupted_update_changes_no_page(book: Book) -> None:
     assert cache_entries(book) == []
 
 
+def test_an_interrupted_matrix_writes_no_record(book: Book) -> None:
+    book.snippet("slow", SLOW)
+    book.page("page", SLOW_PAGE)
+    record = book.root / "snippets" / "verified.json"
+    record.write_text('{"format": 1, "blocks": {}}\n')
+    before = record.read_bytes()
+    proc = start([sys.executable, "-m", "outputcheck", "matrix", "--project", str(book.root)], book.root)
+    wait_for(lambda: running(book, "slow"), what="the listing to start")
+    code, err, took = interrupt(proc)
+    assert code == 130 and took < STOPPED_WITHIN, err
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("make matrix: interrupted by SIGINT (Ctrl-C) while verifying 1 blocks on python3"), last
+    assert "stopped 1 listing run(s): slow.py" in last
+    assert record.read_bytes() == before
+    assert_nothing_left(book)
+    assert cache_entries(book) == []
+
+
 def test_ctrl_c_stops_pytest_snippets(book: Book) -> None:
     book.snippet("slow", SLOW)
     book.page("page", SLOW_PAGE)
