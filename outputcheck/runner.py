@@ -235,9 +235,12 @@ async def run_many(
 
 
 def default_jobs() -> int:
-    """Concurrent runs: listings mostly sleep, so three per core keep the cores busy.
+    """Concurrent runs: listings mostly sleep, so six per core keep the cores busy.
 
-    Measured on 2 cores with the book's 25 runs: 1 at a time 6.5 s, 3 at a time 3.2 s,
-    6 at a time 2.7 s, 12 or 30 at a time no faster (2.7 s) but each run slower.
+    Measured on 2 cores with the book's 43 plain runs (``pytest snippets``, no cache,
+    3 tries each): 3 per core 5.5-5.8 s, 6 per core 3.8-3.9 s, 10 per core 3.5-3.7 s,
+    30 per core 3.6-3.9 s (no faster, each run slower).  A clean ``make html`` (60
+    runs beside two Sphinx processes) is CPU-bound: 6.1, 6.0 and 5.9 s.  With 25 runs,
+    3 per core had been enough (3.2 s; 6 per core 2.7 s).
     """
-    return 3 * (os.cpu_count() or 1)
+    return 6 * (os.cpu_count() or 1)
