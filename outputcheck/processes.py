@@ -219,9 +219,11 @@ class Running:
 
     @classmethod
     async def start(
-        cls, python: str, filename: str, args: tuple[str, ...], cwd: Path, env: dict[str, str], max_output: int
+        cls, python: str, filename: str, args: tuple[str, ...], cwd: Path, env: dict[str, str], max_output: int,
+        label: str = "",
     ) -> Running:
-        """Start ``python filename args`` in ``cwd``; stdout and stderr share one pipe."""
+        """Start ``python filename args`` in ``cwd``; stdout and stderr share one pipe.
+        ``label`` names the run in an interrupt's message (default: the file name)."""
         if stopping():
             raise Interrupted(f"not starting {filename}: the command is stopping")
         token = uuid.uuid4().hex
@@ -240,7 +242,7 @@ class Running:
             preexec_fn=None if "--default-signal" in " ".join(prefix) else _reset_signals,
         )
         assert proc.stdout is not None
-        running = cls(proc, asyncio.ensure_future(read_capped(proc.stdout, max_output)), token, filename)
+        running = cls(proc, asyncio.ensure_future(read_capped(proc.stdout, max_output)), token, label or filename)
         with _lock:
             _live[proc.pid] = running
         if stopping():  # an interrupt came while it started: it must not outlive the command

@@ -151,7 +151,8 @@ async def run_snippet(
         trace_file = Path(folder) / "trace.json"
         if spec.trace:
             env = {**env, "OUTPUTCHECK_TRACE": str(trace_file)}  # not part of any cache key
-        running = await Running.start(python, spec.filename, spec.args, snippets_dir, env, max_output)
+        label = f"{spec.filename} (instrumented)" if spec.trace else spec.filename
+        running = await Running.start(python, spec.filename, spec.args, snippets_dir, env, max_output, label)
         timed_out = False
         try:
             timed_out = await running.wait(timeout)
