@@ -122,7 +122,10 @@ def test_root_page_picks_the_reader_s_language(browser, server: str, locale: str
     try:
         page.goto(f"{server}/index.html")
         page.wait_for_url(re.compile(rf"/{edition}/index\.html$"))
-        assert problems == []
+        # The root page replaces itself while it loads: Chromium may then report its own,
+        # unfinished request as aborted (seen once in a CI run). Nothing else may fail.
+        left = f"failed request: {server}/index.html (net::ERR_ABORTED)"
+        assert [p for p in problems if p != left] == []
     finally:
         context.close()
 
