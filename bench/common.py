@@ -23,6 +23,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Coroutine
@@ -191,6 +192,27 @@ def _reap(killed: set[int], seconds: float = 1.0) -> None:
             if not any(Path(f"/proc/{p}").exists() for p in killed):
                 return
             time.sleep(0.01)
+
+
+def run_command(name: str, children: Children, where: list[str], work: Callable[[Path], int],
+                also_stopped: str = "") -> int:
+    """The frame of ``make bench`` and ``make soak``: ``work`` runs with a private
+    temporary folder; SIGINT or SIGTERM stops what ``children`` started and ends the
+    command with 130 or 143 and one line saying ``where`` it was; on every way out the
+    last sweep stops everything below this process and the folder is removed."""
+    stopped: list[int] = []
+    become_subreaper()
+    on_interrupt(lambda: stopped.append(children.stop()))
+    tmp = Path(tempfile.mkdtemp(prefix=f"book-{name}-"))
+    try:
+        return work(tmp)
+    except Interrupted as exc:
+        print(f"{name}: interrupted by {exc.name} during {where[0]}; stopped the {sum(stopped)} processes it had "
+              f"started{also_stopped}", file=sys.stderr, flush=True)
+        return exc.status
+    finally:
+        children.stop(below_self=True)
+        shutil.rmtree(tmp, ignore_errors=True)  # after the message: the copies take a moment to delete
 
 
 #: The coroutine ``run_async`` is running (its loop and task), and the signals caught.

@@ -37,10 +37,9 @@ import resource
 import shutil
 import statistics
 import sys
-import tempfile
 from pathlib import Path
 
-from common import ROOT, Children, become_subreaper, Finished, Interrupted, copy_book, on_interrupt, run_async
+from common import ROOT, Children, Finished, copy_book, run_async, run_command
 
 PLAIN = ["-D", "outputcheck_execute=0"]
 EDITED = "asyncio_call_soon"
@@ -318,19 +317,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     args = parser.parse_args()
-    stopped: list[int] = []
-    become_subreaper()
-    on_interrupt(lambda: stopped.append(children.stop()))
-    tmp = Path(tempfile.mkdtemp(prefix="book-bench-"))
-    try:
-        return measure(args, tmp)
-    except Interrupted as exc:
-        print(f"bench: interrupted by {exc.name} during {where[0]}; stopped the {sum(stopped)} processes it had "
-              f"started", file=sys.stderr, flush=True)
-        return exc.status
-    finally:
-        children.stop(below_self=True)
-        shutil.rmtree(tmp, ignore_errors=True)  # after the message: the copies take a moment to delete
+    return run_command("bench", children, where, lambda tmp: measure(args, tmp))
 
 
 def count_specs() -> int:

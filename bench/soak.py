@@ -30,18 +30,16 @@ import datetime
 import difflib
 import os
 import platform
-import shutil
 import shlex
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from common import ROOT, Children, become_subreaper, Interrupted, copy_book, on_interrupt, run_async
+from common import ROOT, Children, copy_book, run_async, run_command
 
 sys.path.insert(0, str(ROOT))
 
@@ -371,19 +369,8 @@ def main() -> int:
     args = parser.parse_args()
     children = Children()
     where = ["the start"]
-    stopped: list[int] = []
-    become_subreaper()
-    on_interrupt(lambda: stopped.append(children.stop()))
-    tmp = Path(tempfile.mkdtemp(prefix="book-soak-"))
-    try:
-        return run(args, children, where, tmp)
-    except Interrupted as exc:
-        print(f"soak: interrupted by {exc.name} during {where[0]}; stopped the {sum(stopped)} processes it had "
-              f"started beside the listings (outputcheck stopped the listing runs under way)", file=sys.stderr, flush=True)
-        return exc.status
-    finally:
-        children.stop(below_self=True)
-        shutil.rmtree(tmp, ignore_errors=True)  # after the message: the copies take a moment to delete
+    return run_command("soak", children, where, lambda tmp: run(args, children, where, tmp),
+                       also_stopped=" beside the listings (outputcheck stopped the listing runs under way)")
 
 
 if __name__ == "__main__":

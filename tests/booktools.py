@@ -9,6 +9,8 @@ from io import StringIO
 from collections.abc import Callable
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
 from sphinx.testing.util import SphinxTestApp
 
 CONF = '''
@@ -105,6 +107,29 @@ to stderr
 done
 ```
 '''
+
+
+def write_catalog(path: Path, entries: dict[str, str], fuzzy: frozenset[str] | set[str] = frozenset()) -> None:
+    """An English catalog of a throwaway bilingual book (``fuzzy``: entries so marked)."""
+    catalog = Catalog(locale="en")
+    for msgid, msgstr in entries.items():
+        catalog.add(msgid, msgstr, flags=["fuzzy"] if msgid in fuzzy else [])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+def build_edition(root: Path, language: str, builddir: Path, builder: str = "html") -> tuple[int, str, str]:
+    """One edition of a throwaway book, built in-process: (status, output, warnings)."""
+    status, warning = StringIO(), StringIO()
+    app = SphinxTestApp(
+        builder, srcdir=root, builddir=builddir, confoverrides={"language": language}, status=status, warning=warning
+    )
+    try:
+        app.build()
+    finally:
+        app.cleanup()
+    return app.statuscode, status.getvalue(), warning.getvalue()
 
 
 def alive(pid: int) -> bool:

@@ -6,13 +6,10 @@ import json
 import re
 import shutil
 import subprocess
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
-from sphinx.testing.util import SphinxTestApp
+from booktools import build_edition, write_catalog
 
 from bilingual.search_ko import JS_STEMMER, strip_particle
 
@@ -52,15 +49,6 @@ TRANSLATIONS = {
 COMMENTS = {"인사를 출력한다.": "Print a greeting.", "끝": "done"}
 
 
-def write_catalog(path: Path, entries: dict[str, str], fuzzy: set[str] = frozenset()) -> None:
-    catalog = Catalog(locale="en")
-    for msgid, msgstr in entries.items():
-        catalog.add(msgid, msgstr, flags=["fuzzy"] if msgid in fuzzy else [])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog)
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "book"
@@ -75,20 +63,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def build(root: Path, language: str) -> tuple[int, str, str]:
-    status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(
-        "html",
-        srcdir=root,
-        builddir=root / "_build" / language,
-        confoverrides={"language": language},
-        status=status,
-        warning=warning,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    return app.statuscode, status.getvalue(), warning.getvalue()
+    return build_edition(root, language, root / "_build" / language)
 
 
 def html(root: Path, language: str) -> str:

@@ -57,14 +57,19 @@ class Command:
         until the command exited."""
         sent = time.monotonic()
         os.killpg(self.proc.pid, sig)
-        try:
-            self.proc.wait(timeout=30)
-        finally:
-            if self.proc.poll() is None:
-                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=30)
         took = time.monotonic() - sent
         self.reader.join(5)
         return took
+
+    def __enter__(self) -> Command:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """However the test went, the command does not outlive it."""
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
 
     @property
     def output(self) -> str:
@@ -95,16 +100,12 @@ def left_behind(*folders: Path) -> list[str]:
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_soak_interrupted_while_listings_run(book: Path, tmp_path: Path, tmp: Path, sig: int) -> None:
     report = (book / "bench" / "SOAK.md").read_bytes()
-    soak = Command(book, tmp, "soak.py", "--rounds", "100", "--loaded-rounds", "0",
-                   "--heavy-rounds", "0", "--only", "asyncio_gather,asyncio_call_at")
-    try:
+    with Command(book, tmp, "soak.py", "--rounds", "100", "--loaded-rounds", "0",
+                 "--heavy-rounds", "0", "--only", "asyncio_gather,asyncio_call_at") as soak:
         soak.wait_until_printed("soak [idle] round 1/100", 120)
         time.sleep(random.uniform(0.2, 1.5))  # inside the second round: its listings run
         assert [p for p in processes_under(tmp) if "asyncio_" in p], "no listing was running"
         took = soak.interrupt(sig)
-    finally:
-        if soak.proc.poll() is None:
-            os.killpg(soak.proc.pid, signal.SIGKILL)
     assert soak.proc.returncode == 128 + sig, soak.output[-3000:]
     assert took < STOPPED_WITHIN, (took, soak.output[-3000:])
     name = signal.Signals(sig).name
@@ -118,17 +119,13 @@ def test_soak_interrupted_under_the_heavy_load(book: Path, tmp_path: Path, tmp: 
     """Burners, a looping clean build and Chromium (which Playwright starts in a session
     of its own): all of it goes with the soak."""
     report = (book / "bench" / "SOAK.md").read_bytes()
-    soak = Command(book, tmp, "soak.py", "--rounds", "0", "--loaded-rounds", "0",
-                   "--heavy-rounds", "50", "--only", "asyncio_gather")
-    try:
+    with Command(book, tmp, "soak.py", "--rounds", "0", "--loaded-rounds", "0",
+                 "--heavy-rounds", "50", "--only", "asyncio_gather") as soak:
         soak.wait_until_printed("soak [heavy] round 1/50", 300)
         running = processes_under(tmp) + processes_under(tmp_path)
         assert any("chromium" in p for p in running), running
         assert any("load.py burn" in p for p in running), running
         took = soak.interrupt(signal.SIGINT)
-    finally:
-        if soak.proc.poll() is None:
-            os.killpg(soak.proc.pid, signal.SIGKILL)
     assert soak.proc.returncode == 130, soak.output[-3000:]
     assert took < STOPPED_WITHIN, (took, soak.output[-3000:])
     assert "soak: interrupted by SIGINT during the heavy scenario, round 2/50" in soak.output
@@ -138,14 +135,10 @@ def test_soak_interrupted_under_the_heavy_load(book: Path, tmp_path: Path, tmp: 
 
 def test_bench_interrupted_during_a_clean_build(book: Path, tmp_path: Path, tmp: Path) -> None:
     report = (book / "bench" / "RESULTS.md").read_bytes()
-    bench = Command(book, tmp, "run.py", "--runs", "1")
-    try:
+    with Command(book, tmp, "run.py", "--runs", "1") as bench:
         bench.wait_until_printed("bench: this book (clean, no-op, one snippet edited)", 300)
         wait_for(lambda: [p for p in processes_under(tmp) if "asyncio_" in p], 60, "a build's listings")
         took = bench.interrupt(signal.SIGTERM)
-    finally:
-        if bench.proc.poll() is None:
-            os.killpg(bench.proc.pid, signal.SIGKILL)
     assert bench.proc.returncode == 143, bench.output[-3000:]
     assert took < STOPPED_WITHIN, (took, bench.output[-3000:])
     assert "bench: interrupted by SIGTERM during this book (clean, no-op, one snippet edited)" in bench.output

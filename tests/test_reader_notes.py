@@ -5,13 +5,10 @@ titled by edition, and the bodies of both are translated through the catalogs.""
 from __future__ import annotations
 
 import re
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
-from sphinx.testing.util import SphinxTestApp
+from booktools import build_edition, write_catalog
 
 CONF = """
 extensions = ["myst_parser", "outputcheck.sphinx_ext", "bilingual.sphinx_ext", "reader"]
@@ -57,15 +54,6 @@ TRANSLATIONS = {
 }
 
 
-def write_catalog(path: Path, entries: dict[str, str]) -> None:
-    catalog = Catalog(locale="en")
-    for msgid, msgstr in entries.items():
-        catalog.add(msgid, msgstr)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as handle:
-        write_po(handle, catalog)
-
-
 @pytest.fixture
 def book(tmp_path: Path) -> Path:
     root = tmp_path / "book"
@@ -80,21 +68,9 @@ def book(tmp_path: Path) -> Path:
 
 
 def build(root: Path, language: str, builder: str = "html") -> str:
-    status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(
-        builder,
-        srcdir=root,
-        builddir=root / "_build" / f"{builder}-{language}",
-        confoverrides={"language": language},
-        status=status,
-        warning=warning,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert app.statuscode == 0, warning.getvalue()
-    assert "WARNING" not in warning.getvalue() and "ERROR" not in warning.getvalue(), warning.getvalue()
+    status, _, warnings = build_edition(root, language, root / "_build" / f"{builder}-{language}", builder)
+    assert status == 0, warnings
+    assert "WARNING" not in warnings and "ERROR" not in warnings, warnings
     out = root / "_build" / f"{builder}-{language}" / builder
     page = out / "index.xhtml" if builder == "epub" else out / "index.html"
     return page.read_text(encoding="utf-8")
@@ -139,17 +115,9 @@ def test_english_notes_are_translated_through_the_catalog(book: Path) -> None:
 def test_untranslated_note_body_fails_the_english_build(book: Path) -> None:
     catalog = book / "locale" / "en" / "LC_MESSAGES" / "index.po"
     write_catalog(catalog, {k: v for k, v in TRANSLATIONS.items() if not k.startswith("빌드는")})
-    status, warning = StringIO(), StringIO()
-    app = SphinxTestApp(
-        "html", srcdir=book, builddir=book / "_build" / "drift",
-        confoverrides={"language": "en"}, status=status, warning=warning,
-    )
-    try:
-        app.build()
-    finally:
-        app.cleanup()
-    assert "translation drift" in warning.getvalue()
-    assert "빌드는 출력을 글자 그대로 비교한다." in warning.getvalue()
+    _, _, warnings = build_edition(book, "en", book / "_build" / "drift")
+    assert "translation drift" in warnings
+    assert "빌드는 출력을 글자 그대로 비교한다." in warnings
 
 
 def test_epub_shows_the_check_note_as_a_plain_box(book: Path) -> None:
