@@ -4,7 +4,7 @@ processes they start, tracked so that every one of them stops with the command.
 Both commands start builds, CPU burners, ``make`` and Chromium.  Each is started as the
 leader of a new session and carries a marker in its environment.  Stopping finds
 everything below those processes, by parent, by session and by marker, through
-``outputcheck.processes.family`` (the one place that reads ``/proc``): the session alone
+``outputcheck.running.processes.family`` (the one place that reads ``/proc``): the session alone
 misses two kinds, since Playwright launches Chromium detached (a session of its own)
 and a build starts every listing in a session of its own.  What is found is frozen
 with SIGSTOP first (so nothing forks while it is collected), then killed with SIGKILL.
@@ -34,7 +34,7 @@ from typing import Any, TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from outputcheck import processes  # noqa: E402  (the one place that reads /proc and signals)
+from outputcheck.running import processes  # noqa: E402  (the one place that reads /proc and signals)
 
 COPY = ["docs", "snippets", "outputcheck", "bilingual", "reader", "timeline", "conf.py", "pyproject.toml"]
 MARKER = "BOOK_BENCH_RUN"

@@ -92,7 +92,7 @@ def snippets_run(out: str) -> set[str]:
 
 def make_peer(work: Path) -> None:
     """The same book with sphinxcontrib-programoutput in place of {output}."""
-    from outputcheck import interpreters
+    from outputcheck.running import interpreters
 
     (work / "conf.py").write_text(
         (work / "conf.py").read_text() + '\nextensions.append("sphinxcontrib.programoutput")\n'
@@ -123,9 +123,9 @@ def make_peer(work: Path) -> None:
 
 def snippet_floors(work: Path) -> tuple[float, float, str]:
     """Slowest snippet on its own (median), and the serial sum of all runs."""
-    from outputcheck.check import run_blocks
-    from outputcheck.config import load
-    from outputcheck.pages import collect
+    from outputcheck.verbs.check import run_blocks
+    from outputcheck.verbs.config import load
+    from outputcheck.reading.pages import collect
 
     project = load(work)
     blocks, _ = collect(project.pages, project.root)
@@ -158,9 +158,9 @@ def phased_build(work: Path, folder: Path) -> tuple[Finished, dict[str, dict[str
 def listing_cpu(work: Path) -> tuple[int, float]:
     """How many listing runs the book has, and their user + system CPU seconds run alone,
     all at once with no cache as a build runs them (this process is their parent)."""
-    from outputcheck.check import run_blocks
-    from outputcheck.config import load
-    from outputcheck.pages import collect
+    from outputcheck.verbs.check import run_blocks
+    from outputcheck.verbs.config import load
+    from outputcheck.reading.pages import collect
 
     project = load(work)
     blocks, _ = collect(project.pages, project.root)
@@ -173,8 +173,8 @@ def listing_cpu(work: Path) -> tuple[int, float]:
 def startup_cpu(work: Path, code: str, times: int = 20) -> float:
     """CPU seconds of one start of the listings' interpreter running ``code``, in the
     listings' own environment (median of ``times``)."""
-    from outputcheck import interpreters
-    from outputcheck.runner import snippet_environment
+    from outputcheck.running import interpreters
+    from outputcheck.running.runner import snippet_environment
 
     python = interpreters.find("python3", sys.executable) or sys.executable
     env = snippet_environment(python)
@@ -322,8 +322,8 @@ def main() -> int:
 
 def count_specs() -> int:
     sys.path.insert(0, str(ROOT))
-    from outputcheck.config import load
-    from outputcheck.pages import collect
+    from outputcheck.verbs.config import load
+    from outputcheck.reading.pages import collect
 
     project = load(ROOT)
     blocks, _ = collect(project.pages, project.root)

@@ -43,13 +43,13 @@ from common import ROOT, Children, copy_book, run_async, run_command
 
 sys.path.insert(0, str(ROOT))
 
-from outputcheck.blocks import OutputBlock  # noqa: E402
-from outputcheck.check import Settings, judge, run_blocks  # noqa: E402
-from outputcheck.compare import transcript  # noqa: E402
-from outputcheck.config import load  # noqa: E402
-from outputcheck.normalize import HostPaths, normalize  # noqa: E402
-from outputcheck.pages import collect  # noqa: E402
-from outputcheck.runner import RunResult  # noqa: E402
+from outputcheck.reading.blocks import OutputBlock  # noqa: E402
+from outputcheck.verbs.check import Settings, judge, run_blocks  # noqa: E402
+from outputcheck.judging.compare import transcript  # noqa: E402
+from outputcheck.verbs.config import load  # noqa: E402
+from outputcheck.declaring.normalize import HostPaths, normalize  # noqa: E402
+from outputcheck.reading.pages import collect  # noqa: E402
+from outputcheck.running.runner import RunResult  # noqa: E402
 
 LOAD = Path(__file__).resolve().parent / "load.py"
 HEAVY_BURNERS = 4
@@ -96,7 +96,7 @@ class Scenario:
 
 
 def form_of(block: OutputBlock, result: RunResult, settings: Settings, hosts: dict[str, HostPaths]) -> str:
-    """A run as the build compares it: ``outputcheck.check.judge``'s host paths, then
+    """A run as the build compares it: ``outputcheck.verbs.check.judge``'s host paths, then
     the block's own normalization; a run that ended otherwise than the block expects
     is marked, so a timeout is never counted as the same output as a full run."""
     python = result.python or settings.python

@@ -24,8 +24,8 @@ import threading
 import time
 from pathlib import Path
 
-from outputcheck import interrupts, processes
-from outputcheck.files import write_atomic
+from outputcheck.running import interrupts, processes
+from outputcheck.running.files import write_atomic
 
 EDITIONS = {"ko": "한국어", "en": "English"}
 
@@ -94,10 +94,10 @@ def _inputs_stamp(root: Path) -> str:
 
 def prefetch(root: Path) -> threading.Thread | None:
     """Start every snippet run now, in the background, into the shared cache."""
-    from outputcheck.check import run_blocks
-    from outputcheck.config import load
-    from outputcheck.pages import collect
-    from outputcheck.runner import RunResult
+    from outputcheck.verbs.check import run_blocks
+    from outputcheck.verbs.config import load
+    from outputcheck.reading.pages import collect
+    from outputcheck.running.runner import RunResult
 
     project = load(root)
     marker = project.cache / "prefetched"
@@ -144,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"EDITIONS takes {' and/or '.join(EDITIONS)}, not {' '.join(unknown) or 'nothing'}")
     # The editions' Sphinx processes and every listing they run belong to this command;
     # if it is interrupted, what they stored in the run cache goes too.
-    from outputcheck.cache import forget_on_interrupt
-    from outputcheck.config import load
+    from outputcheck.running.cache import forget_on_interrupt
+    from outputcheck.verbs.config import load
 
     forget_on_interrupt(load(root).cache)
     child_env = dict(os.environ, **{processes.OWNER_MARKER: processes.OWNER})

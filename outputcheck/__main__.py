@@ -13,11 +13,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import interrupts, update
-from .check import check_blocks
-from .config import Project, load
-from .matrix import run_matrix
-from .pages import collect
+from .running import interrupts
+from .verbs import update
+from .verbs.check import check_blocks
+from .verbs.config import Project, load
+from .verbs.matrix import run_matrix
+from .reading.pages import collect
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,7 +2,7 @@
 
 sphinx-autobuild runs each rebuild as a ``python -m sphinx`` child.  This wrapper gives
 the whole preview one owner marker (inherited by every rebuild and every listing it
-runs, see :mod:`outputcheck.processes`), so Ctrl-C or SIGTERM to the preview, or its end,
+runs, see :mod:`outputcheck.running.processes`), so Ctrl-C or SIGTERM to the preview, or its end,
 stops a rebuild under way and its listings too, not only the server.
 """
 
@@ -12,7 +12,7 @@ import atexit
 import os
 import sys
 
-from . import interrupts, processes
+from .running import interrupts, processes
 
 
 def _keep_our_signal_handlers() -> None:

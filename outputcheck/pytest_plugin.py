@@ -6,7 +6,7 @@ build does: same runner, same cache, same comparison, same report.  All selected
 snippets run at once when collection ends; each item then only compares.
 
 ``--update-outputs`` writes drifted output back into the pages instead of failing (each
-drifted listing is run again, fresh, several times first; see :mod:`outputcheck.update`).
+drifted listing is run again, fresh, several times first; see :mod:`outputcheck.verbs.update`).
 A flaky block (its run failed, a fresh rerun matched) fails under ``CI=true`` and is
 otherwise reported as a warning.
 """
@@ -21,14 +21,15 @@ from typing import Any
 
 import pytest
 
-from . import interrupts, update
-from .blocks import OutputBlock
-from .check import Settings, check_blocks
-from .compare import Verdict
-from .config import Project, load
-from .pages import BrokenBlock, collect
-from .matrix import MatrixReport, run_matrix
-from .runner import Batch
+from .running import interrupts
+from .verbs import update
+from .reading.blocks import OutputBlock
+from .verbs.check import Settings, check_blocks
+from .judging.compare import Verdict
+from .verbs.config import Project, load
+from .reading.pages import BrokenBlock, collect
+from .verbs.matrix import MatrixReport, run_matrix
+from .running.runner import Batch
 
 
 class _State:

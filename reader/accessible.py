@@ -33,7 +33,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from outputcheck.files import write_atomic
+from outputcheck.running.files import write_atomic
 
 HERE = Path(__file__).parent
 

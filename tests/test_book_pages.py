@@ -9,8 +9,8 @@ from pathlib import Path
 import sphinx.locale
 from sphinx.application import Sphinx
 
-from outputcheck.config import load
-from outputcheck.pages import collect
+from outputcheck.verbs.config import load
+from outputcheck.reading.pages import collect
 
 ROOT = Path(__file__).resolve().parent.parent
 

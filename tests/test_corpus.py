@@ -16,9 +16,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from outputcheck.check import Settings, judge, run_blocks
-from outputcheck.hostfacts import host_facts
-from outputcheck.pages import collect
+from outputcheck.verbs.check import Settings, judge, run_blocks
+from outputcheck.declaring.hostfacts import host_facts
+from outputcheck.reading.pages import collect
 
 CORPUS = Path(__file__).parent / "corpus"
 ROUNDS = 20

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from booktools import Book
 
-from outputcheck.pages import scan_page
+from outputcheck.reading.pages import scan_page
 
 SNIPPET = r'''
 import os, random

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from outputcheck.blocks import make_block
-from outputcheck.compare import check
-from outputcheck.declarations import declarations
-from outputcheck.diffs import LEGEND, render
-from outputcheck.normalize import HostPaths, VarySpec
-from outputcheck.runner import RunResult
+from outputcheck.reading.blocks import make_block
+from outputcheck.judging.compare import check
+from outputcheck.declaring.declarations import declarations
+from outputcheck.judging.diffs import LEGEND, render
+from outputcheck.declaring.normalize import HostPaths, VarySpec
+from outputcheck.running.runner import RunResult
 
 
 def diff(expected: str, actual: str, **options: str) -> list[str]:

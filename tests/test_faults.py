@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from booktools import Book, alive
 
-from outputcheck import servers
-from outputcheck.runner import RunSpec, run_snippet
+from outputcheck.running import servers
+from outputcheck.running.runner import RunSpec, run_snippet
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from booktools import Book
 
-from outputcheck.blocks import make_block
-from outputcheck.check import Settings, check_blocks
-from outputcheck.hostfacts import Machine, addresses, host_facts, mount_points
-from outputcheck.normalize import HostPaths
+from outputcheck.reading.blocks import make_block
+from outputcheck.verbs.check import Settings, check_blocks
+from outputcheck.declaring.hostfacts import Machine, addresses, host_facts, mount_points
+from outputcheck.declaring.normalize import HostPaths
 
 MACHINE = Machine(hosts=("buildbox",), users=("alice",), mounts=("/mnt/data", "/srv"), addresses=("192.0.2.7", "fd00::7"))
 

@@ -141,7 +141,7 @@ def test_a_build_in_a_background_job_still_stops_its_server_with_ctrl_c(book: Bo
 
 def _echo_blocks() -> tuple[str, str]:
     """The book's own two echo blocks (server terminal, client terminal), as written."""
-    from outputcheck.pages import scan_text
+    from outputcheck.reading.pages import scan_text
 
     text = (ROOT / "docs" / "protocols.md").read_text()
     found = [f for f in scan_text(Path("protocols.md"), text) if f.options.get("client") or f.options.get("server")]
@@ -200,7 +200,7 @@ def test_ctrl_c_stops_pytest_snippets(book: Book) -> None:
 def test_workers_never_take_the_signals_so_the_main_thread_acts_at_once() -> None:
     """A process-directed signal goes to any thread that does not block it; if a worker
     took it while the main thread waits in a system call, the handler would wait too."""
-    from outputcheck import interrupts
+    from outputcheck.running import interrupts
 
     seen: list[int] = []
 

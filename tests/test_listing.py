@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.listing import ListingError, excerpt
+from outputcheck.reading.listing import ListingError, excerpt
 
 SOURCE = textwrap.dedent(
     '''\

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.blocks import BlockError, make_block
-from outputcheck.declarations import declarations
-from outputcheck.matching import matches
-from outputcheck.normalize import AT_END, OptionalLine, VarySpec
+from outputcheck.reading.blocks import BlockError, make_block
+from outputcheck.declaring.declarations import declarations
+from outputcheck.judging.matching import matches
+from outputcheck.declaring.normalize import AT_END, OptionalLine, VarySpec
 
 
 def spec(**options: str) -> VarySpec:

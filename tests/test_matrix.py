@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from booktools import Book
 
-from outputcheck import interpreters
+from outputcheck.running import interpreters
 
 NEEDED = ["python3.11", "python3.12", "python3.13"]
 pytestmark = pytest.mark.skipif(

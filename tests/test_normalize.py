@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.blocks import BlockError, make_block, parse_command
-from outputcheck.normalize import HostPaths, VarySpec, normalize, parse_unordered, parse_vary
+from outputcheck.reading.blocks import BlockError, make_block, parse_command
+from outputcheck.declaring.normalize import HostPaths, VarySpec, normalize, parse_unordered, parse_vary
 
 
 def test_placeholders_keep_identity() -> None:

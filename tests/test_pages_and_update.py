@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from booktools import Book
 
-from outputcheck import update
-from outputcheck.pages import scan_text
+from outputcheck.verbs import update
+from outputcheck.reading.pages import scan_text
 
 PAGE = textwrap.dedent(
     """\
@@ -102,10 +102,10 @@ def test_an_interrupted_write_leaves_the_old_page(book: Book, monkeypatch: pytes
     book.snippet("plain", 'print("new")\n')
     page = book.page("page", "# P\n\n```{output}\n$ python3 plain.py\nold\n```\n")
     before = page.read_bytes()
-    from outputcheck import files as files_module
-    from outputcheck.check import check_blocks
-    from outputcheck.config import load
-    from outputcheck.pages import collect
+    from outputcheck.running import files as files_module
+    from outputcheck.verbs.check import check_blocks
+    from outputcheck.verbs.config import load
+    from outputcheck.reading.pages import collect
 
     project = load(book.root)
     blocks, _ = collect(project.pages, project.root)

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.blocks import OutputBlock
-from outputcheck.check import Settings, run_blocks
-from outputcheck.compare import check, transcript
-from outputcheck.matching import matches
-from outputcheck.normalize import HostPaths
-from outputcheck.pages import scan_text
-from outputcheck.propose import Proposal, propose
+from outputcheck.reading.blocks import OutputBlock
+from outputcheck.verbs.check import Settings, run_blocks
+from outputcheck.judging.compare import check, transcript
+from outputcheck.judging.matching import matches
+from outputcheck.declaring.normalize import HostPaths
+from outputcheck.reading.pages import scan_text
+from outputcheck.judging.propose import Proposal, propose
 
 CORPUS = Path(__file__).parent / "corpus"
 

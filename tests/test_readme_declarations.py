@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from outputcheck.blocks import OutputBlock
-from outputcheck.matching import matches
-from outputcheck.pages import scan_text
+from outputcheck.reading.blocks import OutputBlock
+from outputcheck.judging.matching import matches
+from outputcheck.reading.pages import scan_text
 
 README = Path(__file__).parent.parent / "README.md"
 DECLARATIONS = ("vary", "any", "optional", "joined", "unordered", "host")

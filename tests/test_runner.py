@@ -13,7 +13,7 @@ import pytest
 
 from booktools import alive
 
-from outputcheck.runner import RunSpec, run_many, run_snippet, snippet_environment
+from outputcheck.running.runner import RunSpec, run_many, run_snippet, snippet_environment
 
 
 def write(folder: Path, name: str, code: str) -> RunSpec:
@@ -167,7 +167,7 @@ def test_a_listing_starts_with_default_signals_whatever_the_builder_ignores(tmp_
     import signal
     import subprocess
 
-    from outputcheck import processes
+    from outputcheck.running import processes
 
     def ignoring() -> None:
         for sig in (signal.SIGINT, signal.SIGPIPE, signal.SIGHUP, signal.SIGTERM):
@@ -199,7 +199,7 @@ def test_a_listing_whose_runner_is_killed_dies_too(tmp_path: Path) -> None:
         [sys.executable, "-c", textwrap.dedent(f"""
             import asyncio, sys
             from pathlib import Path
-            from outputcheck.runner import RunSpec, run_snippet
+            from outputcheck.running.runner import RunSpec, run_snippet
             async def main():
                 task = asyncio.ensure_future(run_snippet(RunSpec("forever"), snippets_dir=Path({str(tmp_path)!r}), timeout=600))
                 await asyncio.sleep(60)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.runner import RunSpec
-from outputcheck.servers import SHOWN_PORT, listening
-from outputcheck.servers import run_with_server as run_snippet
+from outputcheck.running.runner import RunSpec
+from outputcheck.running.servers import SHOWN_PORT, listening
+from outputcheck.running.servers import run_with_server as run_snippet
 
 SERVER = """
 import asyncio, os, sys

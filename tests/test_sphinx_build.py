@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck import processes
+from outputcheck.running import processes
 
 from booktools import Book, HELLO, HELLO_PAGE, alive
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from booktools import Book, processes_under
 
-from outputcheck import interpreters
+from outputcheck.running import interpreters
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -19,12 +19,12 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import interpreters, interrupts
-from .blocks import OutputBlock
-from .cache import source_digest
+from ..running import interpreters, interrupts
+from ..reading.blocks import OutputBlock
+from ..running.cache import source_digest
 from .check import Settings, check_blocks
-from .files import write_atomic
-from .compare import Verdict
+from ..running.files import write_atomic
+from ..judging.compare import Verdict
 
 FORMAT = 1
 

@@ -24,14 +24,14 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from . import interrupts
+from ..running import interrupts
 from .check import Settings, judge, run_fresh, run_sync
-from .compare import Verdict
-from .files import write_atomic
-from .hostfacts import HostFact, host_facts
-from .pages import scan_text
-from .propose import agree, propose
-from .runner import Batch, RunResult, RunSpec
+from ..judging.compare import Verdict
+from ..running.files import write_atomic
+from ..declaring.hostfacts import HostFact, host_facts
+from ..reading.pages import scan_text
+from ..judging.propose import agree, propose
+from ..running.runner import Batch, RunResult, RunSpec
 
 #: Fresh runs that must agree before an output is written into a page.
 CONFIRMING_RUNS = 3
@@ -54,7 +54,7 @@ def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRM
 
     Returns the verdicts to write (carrying the last fresh run's output) and the blocks
     refused: a fresh run that failed, or runs that disagree under the block's
-    declarations, with what varied and a proposed declaration (:mod:`outputcheck.propose`).
+    declarations, with what varied and a proposed declaration (:mod:`outputcheck.judging.propose`).
     """
     drifted = [v for v in verdicts if not v.ok and v.updatable and not v.block.spec.trace]
     if not drifted:

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .files import rewrite_pages
+from ..running.files import rewrite_pages
 
 WORDS = {
     "ko": {"title": "{snippet} 실행의 타임라인", "as_text": "타임라인을 글로 보기"},

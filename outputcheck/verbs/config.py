@@ -10,9 +10,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import interpreters
+from ..running import interpreters
 from .check import Settings
-from .compare import UPDATE_HINT
+from ..judging.compare import UPDATE_HINT
 
 DEFAULTS = {
     "pages": "docs",

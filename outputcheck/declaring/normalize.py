@@ -208,7 +208,7 @@ class HostPaths:
     reprs; a reader in that folder would see the bare file name, so the snippet folder
     becomes nothing.  Other machine paths become a neutral marker, and so do the
     machine's host name, user name, mount points and addresses
-    (:mod:`outputcheck.hostfacts`).
+    (:mod:`outputcheck.declaring.hostfacts`).
     """
 
     replacements: tuple[tuple[str, str], ...] = field(default_factory=tuple)

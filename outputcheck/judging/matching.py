@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .normalize import AT_END, KINDS, ANYWHERE, VarySpec, _sort_items, canonical_lines
+from ..declaring.normalize import AT_END, KINDS, ANYWHERE, VarySpec, _sort_items, canonical_lines
 
 #: A search that needs more line comparisons than this gives up (and the block fails):
 #: real transcripts need a few hundred; only a pathological declaration gets near it

@@ -7,6 +7,9 @@ distinct command starts running (in parallel, through the shared cache) while th
 are written; when the build ends, each block is compared with its run, every mismatch
 of the build is reported with its page and line, and the build exits non-zero if
 anything failed.  Timelines of instrumented runs are placed into the written pages.
+
+A front end: it may use every layer of ``outputcheck`` (``verbs`` and below) and
+``timeline`` (the drawing), never another front end.
 """
 
 from __future__ import annotations
@@ -22,11 +25,13 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import __version__, buildstate, interpreters, interrupts, marks, timelines
-from .blocks import OutputBlock
-from .files import write_atomic
-from .check import Settings, cached_results, check_async
-from .config import Project, load
+from . import buildstate, marks, timelines
+from .. import __version__
+from ..running import interpreters, interrupts
+from ..reading.blocks import OutputBlock
+from ..running.files import write_atomic
+from ..verbs.check import Settings, cached_results, check_async
+from ..verbs.config import Project, load
 from .directives import (
     ACTIVE,
     ListingDirective,
@@ -38,7 +43,7 @@ from .directives import (
     timeline_slot,
     verified_on,
 )
-from .matrix import fresh_versions, load_record
+from ..verbs.matrix import fresh_versions, load_record
 
 logger = logging.getLogger(__name__)
 
@@ -157,14 +162,16 @@ def _record_versions(
     return sorted(d for d in shown if previous.get(d) != shown[d])
 
 
+_TOOL = Path(__file__).resolve().parent.parent  # outputcheck/, every layer of it
+
+
 def _stamp(blocks: list[OutputBlock], settings: Settings) -> str:
     """Everything a set of verdicts depends on, cheaply: the blocks as written, the size
     and time of every file in snippets/ and of this tool's own modules, the interpreters.  Equal
     to the stamp of the last build whose blocks all passed: that build's verdicts stand."""
     files = sorted(
         (str(p), p.stat().st_size, p.stat().st_mtime_ns)
-        for folder in (settings.snippets_dir, Path(__file__).parent)  # the snippets, and this tool
-        for p in folder.glob("*.py")
+        for p in [*settings.snippets_dir.glob("*.py"), *_TOOL.rglob("*.py")]  # the snippets, and this tool
     )
     pythons = sorted({interpreters.find(b.spec.python, settings.python) or "" for b in blocks})
     stamps = [(p, os.stat(p).st_mtime_ns if p and os.path.exists(p) else 0) for p in pythons]
@@ -281,7 +288,7 @@ def _skip(self: Any, node: nodes.Element) -> None:
 
 
 def take_signals(app: Sphinx, config: Any) -> None:
-    """Ctrl-C and SIGTERM stop the listings of this build too (see outputcheck.interrupts)."""
+    """Ctrl-C and SIGTERM stop the listings of this build too (see outputcheck.running.interrupts)."""
     interrupts.install(f"sphinx-build ({config.language or 'default'} edition)")
     interrupts.set_phase(f"reading the pages of the {config.language or 'default'} edition")
 

@@ -2,7 +2,7 @@
 
 A listing that prints the host name, the user's name, a ``df`` table or a socket's
 address prints facts of the machine that built the book.  They are replaced, like the
-machine's paths (:class:`outputcheck.normalize.HostPaths`), before anything is compared
+machine's paths (:class:`outputcheck.declaring.normalize.HostPaths`), before anything is compared
 or written: ``<host>``, ``<user>``, ``<mount>``, ``<ip>``.  So every builder sees the same
 page.  And ``make update-outputs`` names each line that shows one, unless the block
 declares that it shows them on purpose (``:host: mount``).
@@ -33,10 +33,7 @@ import socket
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .blocks import OutputBlock
+from typing import Protocol
 
 MARKERS = {"host": "<host>", "user": "<user>", "mount": "<mount>", "ip": "<ip>"}
 WHAT = {"host": "host name", "user": "user name", "mount": "mount point", "ip": "network address"}
@@ -219,7 +216,27 @@ class HostFact:
         )
 
 
-def host_facts(transcript: str, block: OutputBlock, machine: Machine | None = None) -> list[HostFact]:
+class _HostDeclaration(Protocol):
+    @property
+    def host(self) -> tuple[str, ...]: ...
+
+
+class ShowsOutput(Protocol):
+    """What :func:`host_facts` needs of a block: where it is, whose terminal it shows and
+    which facts it declares (``vary.host``).  An output block is one; a host fact need not
+    know what an output block is, so this layer stays below the one that reads pages."""
+
+    @property
+    def location(self) -> str: ...
+
+    @property
+    def shown_snippet(self) -> str: ...
+
+    @property
+    def vary(self) -> _HostDeclaration: ...
+
+
+def host_facts(transcript: str, block: ShowsOutput, machine: Machine | None = None) -> list[HostFact]:
     """The facts of this machine that ``transcript`` (a run's page text, command line
     first, sanitized or not) shows and ``block`` does not declare, one per line and kind."""
     machine = machine or Machine.here()

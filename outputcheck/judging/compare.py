@@ -10,10 +10,10 @@ from __future__ import annotations
 import signal
 from dataclasses import dataclass
 
-from . import interpreters
-from .blocks import OutputBlock
-from .normalize import HostPaths
-from .runner import RunResult
+from ..running import interpreters
+from ..reading.blocks import OutputBlock
+from ..declaring.normalize import HostPaths
+from ..running.runner import RunResult
 
 UPDATE_HINT = "make update-outputs"
 

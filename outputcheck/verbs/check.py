@@ -5,7 +5,7 @@ A block that fails is not reported at once: its run is done again, fresh, and on
 then judged for good.  If the fresh run matches, the block is *flaky* (its output
 changes from run to run in a way the block does not declare), which is reported as
 such, with both runs.  Either way the failed run is marked in the cache, so no later
-command is served it (:mod:`outputcheck.cache`).
+command is served it (:mod:`outputcheck.running.cache`).
 
 This is the one entry point shared by the Sphinx build, the pytest plugin and the
 update command, so all three see the same runs and the same verdicts.
@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from . import interpreters, interrupts, servers
-from .blocks import BlockError, OutputBlock, snippet_path
-from .cache import ResultCache
-from .compare import UPDATE_HINT, Verdict, check, flaky
-from .normalize import HostPaths
-from .runner import Batch, RunResult, RunSpec, run_many, run_snippet, snippet_environment
+from ..running import interpreters, interrupts, servers
+from ..reading.blocks import BlockError, OutputBlock, snippet_path
+from ..running.cache import ResultCache
+from ..judging.compare import UPDATE_HINT, Verdict, check, flaky
+from ..declaring.normalize import HostPaths
+from ..running.runner import Batch, RunResult, RunSpec, run_many, run_snippet, snippet_environment
 
 T = TypeVar("T")
 

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .matching import Rules, Span, rules
-from .normalize import VarySpec, canonical_lines
+from ..declaring.normalize import VarySpec, canonical_lines
 
 CONTEXT = 3
 LEGEND = "(^ differs, ~ may vary as declared; lines starting with ~ are optional)"

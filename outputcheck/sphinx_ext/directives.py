@@ -18,11 +18,11 @@ from sphinx.directives.code import container_wrapper  # for a custom :caption:
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from .blocks import FLAG_OPTIONS, OPTION_NAMES, BlockError, OutputBlock, make_block, parse_variant_version, snippet_path
+from ..reading.blocks import FLAG_OPTIONS, OPTION_NAMES, BlockError, OutputBlock, make_block, parse_variant_version, snippet_path
 from . import marks
-from .check import Settings
-from .imports import local_sources
-from .listing import ListingError, excerpt
+from ..verbs.check import Settings
+from ..running.imports import local_sources
+from ..reading.listing import ListingError, excerpt
 
 #: Settings of each running build, by environment (the environment itself is pickled,
 #: settings are read fresh from conf.py and pyproject.toml every build).

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from docutils import nodes
 
-from .files import rewrite_pages
+from ..running.files import rewrite_pages
 
 WORDS = {
     "ko": "이 블록은 검증에 실패했다",

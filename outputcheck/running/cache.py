@@ -9,7 +9,7 @@ every time, so a changed block or ``:vary:`` can never reuse a stale pass.
 A failure is never replayed.  A run that did not end cleanly (a timeout, a server that
 did not listen or stop), or whose output a block found wrong, is served only to the
 command that made it (both editions of one ``make html``, through the owner marker of
-:mod:`outputcheck.processes`); the next command runs it again.  A command that is
+:mod:`outputcheck.running.processes`); the next command runs it again.  A command that is
 interrupted leaves nothing: nothing is stored once it is stopping, and what it stored
 before is removed (:func:`forget_on_interrupt`), so the next command behaves as if the
 interrupted one had never run.

@@ -29,9 +29,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .blocks import OutputBlock
+from ..reading.blocks import OutputBlock
 from .matching import Rules, matches
-from .normalize import ANYWHERE, OptionalLine, VarySpec, _sort_items, canonical_lines
+from ..declaring.normalize import ANYWHERE, OptionalLine, VarySpec, _sort_items, canonical_lines
 
 _VALUE = re.compile(r"[\w.:-]*\d[\w.:-]*")
 #: Named kinds a proposal may use, most specific first.
@@ -143,7 +143,7 @@ def agree(vary: VarySpec, transcripts: list[str], reference: int | None = None) 
 
 def propose(block: OutputBlock, transcripts: list[str]) -> Proposal | None:
     """What varied across ``transcripts`` (fresh runs of ``block``, command line first,
-    as :func:`outputcheck.compare.transcript` gives them) and a declaration under which
+    as :func:`outputcheck.judging.compare.transcript` gives them) and a declaration under which
     they all agree; None when they already agree under the block's own."""
     if len(transcripts) < 2:
         raise ValueError("a proposal needs at least two runs to compare")

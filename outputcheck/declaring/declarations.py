@@ -3,7 +3,7 @@
 An author states what varies in a few words on the block (``:vary:``, ``:any:``,
 ``:optional:``, ``:joined:``, ``:unordered:``) and which facts of this machine the block
 shows on purpose (``:host:``).  Everything is read here, once, by
-:func:`outputcheck.blocks.make_block`, so the page scanner and the Sphinx directive
+:func:`outputcheck.reading.blocks.make_block`, so the page scanner and the Sphinx directive
 cannot disagree; every mistake is a ValueError whose message says how to write it.
 """
 

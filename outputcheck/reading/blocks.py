@@ -20,9 +20,9 @@ import shlex
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .declarations import declarations
-from .normalize import VarySpec
-from .runner import RunSpec
+from ..declaring.declarations import declarations
+from ..declaring.normalize import VarySpec
+from ..running.runner import RunSpec
 
 PROMPT = "$ "
 OPTION_NAMES = (
