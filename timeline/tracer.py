@@ -35,7 +35,7 @@ shaped by that rule:
 
 Times come from ``time.monotonic()``, the clock behind ``BaseEventLoop.time()``, and are
 stored in milliseconds since the first recorded event. The JSON schema is documented in
-:func:`Recorder.to_json`.
+:meth:`Trace.to_json`.
 """
 
 from __future__ import annotations
@@ -96,25 +96,18 @@ class Lane:
 
 
 @dataclass
-class Recorder:
-    """Collects lanes and events of one process; serialised by :meth:`to_json`."""
+class Trace:
+    """What one process recorded, lanes and events, and how it is written (:meth:`to_json`,
+    :meth:`write`); :class:`Recorder` fills it from what the loop does."""
 
     path: str
     clock: Callable[[], float] = time.monotonic
     t0: float | None = None
     lanes: dict[str, Lane] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
-    current: str | None = None
     error: str | None = None
     pid: int = field(default_factory=os.getpid)
     _counter: dict[str, int] = field(default_factory=dict)
-    _tasks: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = field(
-        default_factory=weakref.WeakKeyDictionary
-    )
-    # Pending handles of user callbacks: id -> (handle, lane id). The handle is kept so
-    # its id cannot be reused; entries leave when the handle runs or is cancelled.
-    _handles: dict[int, tuple[events.Handle, str]] = field(default_factory=dict)
-    _partial: dict[str, tuple[str, float, str | None]] = field(default_factory=dict)
 
     # -- time ---------------------------------------------------------------------
 
@@ -129,7 +122,7 @@ class Recorder:
             return None
         return round((t - (self.t0 if self.t0 is not None else t)) * 1000.0, 3)
 
-    # -- lanes --------------------------------------------------------------------
+    # -- lanes and events -----------------------------------------------------------
 
     def _new_lane(self, prefix: str, **kw: Any) -> Lane:
         n = self._counter.get(prefix, 0) + 1
@@ -145,6 +138,111 @@ class Recorder:
                 created=self.t0 if self.t0 is not None else self.now(),
             )
         return "program"
+
+    def mark(self, lane: str, kind: str, at: float, **extra: Any) -> None:
+        self.events.append({"type": "mark", "lane": lane, "kind": kind, "at": at, **extra})
+
+    def span(self, lane: str, start: float, end: float) -> None:
+        self.events.append(
+            {"type": "span", "lane": lane, "kind": "running", "start": start, "end": end}
+        )
+
+    # -- output -------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        """The trace, as written to ``$OUTPUTCHECK_TRACE``.
+
+        ``{"version": 1, "python": "3.11.7", "clock": ..., "end_ms": float,
+        "error": str | null, "lanes": [...], "events": [...]}``
+
+        Each lane: ``id`` ("program", "t1", "c1"...), ``kind`` ("main" for a task run by
+        ``run_until_complete``, "task", "callback" for a listing's own callback
+        scheduled with ``call_soon``/``call_later``/``call_at``, "program" for code
+        outside any task or callback), ``label`` (a code name: ``phase1``, ``phase(2)``,
+        ``callback(3)``), ``name`` (the bare function name), ``via`` (``create_task``,
+        ``call_soon``, ``call_later``, ``call_at``), ``created_by`` (lane running when
+        it was created, or null), ``task_name`` (``Task-2``, tasks only),
+        ``created_ms``, ``due_ms`` (callbacks: when the loop was asked to run it),
+        ``done_ms`` (when the task finished or the callback returned; null if never),
+        ``outcome`` ("result" | "cancelled" | "exception" | null) and ``outcome_text``
+        (repr of the result or exception).
+
+        Each event, in time order: a span ``{"type": "span", "lane", "kind": "running",
+        "start_ms", "end_ms"}`` -- the lane's code was executing (one task step or one
+        callback call); or a mark ``{"type": "mark", "lane", "kind", "at_ms", ...}``
+        with kind "scheduled" (callback scheduled), "called" (callback started),
+        "cancelled", "result", "exception" (``text``: the repr) or "print" (``text``:
+        the line without its newline, ``stream``: "stdout" | "stderr"). Waiting is not
+        stored: a lane waits between ``created_ms`` and ``done_ms`` when not running.
+        """
+        events_out: list[dict[str, Any]] = []
+        end = self.t0 if self.t0 is not None else 0.0
+        for ev in self.events:
+            out = dict(ev)
+            for key in ("at", "start", "end"):
+                if key in out:
+                    end = max(end, out[key])
+                    out[f"{key}_ms"] = self.ms(out.pop(key))
+            events_out.append(out)
+        events_out.sort(key=lambda e: e.get("at_ms", e.get("start_ms")))  # stable
+        lanes_out = []
+        for lane in self.lanes.values():
+            for t in (lane.created, lane.done):
+                if t is not None:
+                    end = max(end, t)
+            lanes_out.append({
+                "id": lane.id, "kind": lane.kind, "label": lane.label, "name": lane.name,
+                "via": lane.via, "created_by": lane.created_by, "task_name": lane.task_name,
+                "created_ms": self.ms(lane.created), "due_ms": self.ms(lane.due),
+                "done_ms": self.ms(lane.done), "outcome": lane.outcome,
+                "outcome_text": lane.outcome_text,
+            })
+        lanes_out.sort(key=lambda l: l["created_ms"])  # stable: creation order on ties
+        return {
+            "version": SCHEMA_VERSION,
+            "python": ".".join(map(str, sys.version_info[:3])),
+            "clock": "time.monotonic() (loop.time()), milliseconds since the first event",
+            "end_ms": self.ms(end) if self.t0 is not None else 0.0,
+            "error": self.error,
+            "lanes": lanes_out,
+            "events": events_out,
+        }
+
+    def write(self) -> None:
+        """Write the trace atomically; never raises, never prints."""
+        if os.getpid() != self.pid:  # a forked child must not overwrite the parent's
+            return
+        try:
+            data = json.dumps(self.to_json(), ensure_ascii=False, indent=1)
+            folder = os.path.dirname(os.path.abspath(self.path))
+            fd, tmp = tempfile.mkstemp(prefix=".trace-", suffix=".json", dir=folder)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(data)
+                os.replace(tmp, self.path)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except Exception:  # noqa: BLE001, S110 - the run's output must not change
+            pass
+
+
+
+@dataclass
+class Recorder(Trace):
+    """Fills a :class:`Trace` from what the loop reports: tasks and callbacks as lanes,
+    each handle's run as a span, outcomes, and the lines the program prints."""
+
+    current: str | None = None
+    _tasks: weakref.WeakKeyDictionary[asyncio.Task[Any], str] = field(
+        default_factory=weakref.WeakKeyDictionary
+    )
+    # Pending handles of user callbacks: id -> (handle, lane id). The handle is kept so
+    # its id cannot be reused; entries leave when the handle runs or is cancelled.
+    _handles: dict[int, tuple[events.Handle, str]] = field(default_factory=dict)
+    _partial: dict[str, tuple[str, float, str | None]] = field(default_factory=dict)
+
+    # -- lanes of tasks and callbacks ---------------------------------------------------
 
     def task_lane(self, task: asyncio.Task[Any], *, main: bool = False) -> str:
         """The lane of ``task``, created the first time the task is seen."""
@@ -171,15 +269,7 @@ class Recorder:
         self._handles[id(handle)] = (handle, lane.id)
         self.mark(lane.id, "scheduled", lane.created)
 
-    # -- events -------------------------------------------------------------------
-
-    def mark(self, lane: str, kind: str, at: float, **extra: Any) -> None:
-        self.events.append({"type": "mark", "lane": lane, "kind": kind, "at": at, **extra})
-
-    def span(self, lane: str, start: float, end: float) -> None:
-        self.events.append(
-            {"type": "span", "lane": lane, "kind": "running", "start": start, "end": end}
-        )
+    # -- handles: when each ran, and how it ended -------------------------------------
 
     def handle_started(self, handle: events.Handle) -> tuple[str | None, Any, float]:
         """Called by a traced handle before it runs: which lane is now running."""
@@ -244,6 +334,8 @@ class Recorder:
             info.outcome_text = _safe_repr(getattr(task, "_result", None))
             self.mark(info.id, "result", t, text=info.outcome_text)
 
+    # -- printed lines --------------------------------------------------------------
+
     def wrote(self, stream: str, text: str) -> None:
         """Note text written to a stream; a line is timed by its first fragment."""
         if not text:
@@ -269,87 +361,12 @@ class Recorder:
         self.mark(lane or self.program_lane(), "print", at, stream=stream,
                   text=_short(text.rstrip("\r\n")))
 
-    # -- output -------------------------------------------------------------------
-
     def to_json(self) -> dict[str, Any]:
-        """The trace, as written to ``$OUTPUTCHECK_TRACE``.
-
-        ``{"version": 1, "python": "3.11.7", "clock": ..., "end_ms": float,
-        "error": str | null, "lanes": [...], "events": [...]}``
-
-        Each lane: ``id`` ("program", "t1", "c1"...), ``kind`` ("main" for a task run by
-        ``run_until_complete``, "task", "callback" for a listing's own callback
-        scheduled with ``call_soon``/``call_later``/``call_at``, "program" for code
-        outside any task or callback), ``label`` (a code name: ``phase1``, ``phase(2)``,
-        ``callback(3)``), ``name`` (the bare function name), ``via`` (``create_task``,
-        ``call_soon``, ``call_later``, ``call_at``), ``created_by`` (lane running when
-        it was created, or null), ``task_name`` (``Task-2``, tasks only),
-        ``created_ms``, ``due_ms`` (callbacks: when the loop was asked to run it),
-        ``done_ms`` (when the task finished or the callback returned; null if never),
-        ``outcome`` ("result" | "cancelled" | "exception" | null) and ``outcome_text``
-        (repr of the result or exception).
-
-        Each event, in time order: a span ``{"type": "span", "lane", "kind": "running",
-        "start_ms", "end_ms"}`` -- the lane's code was executing (one task step or one
-        callback call); or a mark ``{"type": "mark", "lane", "kind", "at_ms", ...}``
-        with kind "scheduled" (callback scheduled), "called" (callback started),
-        "cancelled", "result", "exception" (``text``: the repr) or "print" (``text``:
-        the line without its newline, ``stream``: "stdout" | "stderr"). Waiting is not
-        stored: a lane waits between ``created_ms`` and ``done_ms`` when not running.
-        """
+        """The trace (see :meth:`Trace.to_json`), with a last unfinished line included."""
         for stream, pending in list(self._partial.items()):
             self._line(stream, *pending)
         self._partial.clear()
-        events_out: list[dict[str, Any]] = []
-        end = self.t0 if self.t0 is not None else 0.0
-        for ev in self.events:
-            out = dict(ev)
-            for key in ("at", "start", "end"):
-                if key in out:
-                    end = max(end, out[key])
-                    out[f"{key}_ms"] = self.ms(out.pop(key))
-            events_out.append(out)
-        events_out.sort(key=lambda e: e.get("at_ms", e.get("start_ms")))  # stable
-        lanes_out = []
-        for lane in self.lanes.values():
-            for t in (lane.created, lane.done):
-                if t is not None:
-                    end = max(end, t)
-            lanes_out.append({
-                "id": lane.id, "kind": lane.kind, "label": lane.label, "name": lane.name,
-                "via": lane.via, "created_by": lane.created_by, "task_name": lane.task_name,
-                "created_ms": self.ms(lane.created), "due_ms": self.ms(lane.due),
-                "done_ms": self.ms(lane.done), "outcome": lane.outcome,
-                "outcome_text": lane.outcome_text,
-            })
-        lanes_out.sort(key=lambda l: l["created_ms"])  # stable: creation order on ties
-        return {
-            "version": SCHEMA_VERSION,
-            "python": ".".join(map(str, sys.version_info[:3])),
-            "clock": "time.monotonic() (loop.time()), milliseconds since the first event",
-            "end_ms": self.ms(end) if self.t0 is not None else 0.0,
-            "error": self.error,
-            "lanes": lanes_out,
-            "events": events_out,
-        }
-
-    def write(self) -> None:
-        """Write the trace atomically; never raises, never prints."""
-        if os.getpid() != self.pid:  # a forked child must not overwrite the parent's
-            return
-        try:
-            data = json.dumps(self.to_json(), ensure_ascii=False, indent=1)
-            folder = os.path.dirname(os.path.abspath(self.path))
-            fd, tmp = tempfile.mkstemp(prefix=".trace-", suffix=".json", dir=folder)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    f.write(data)
-                os.replace(tmp, self.path)
-            except BaseException:
-                os.unlink(tmp)
-                raise
-        except Exception:  # noqa: BLE001, S110 - the run's output must not change
-            pass
+        return super().to_json()
 
 
 def _safe_repr(value: object) -> str:

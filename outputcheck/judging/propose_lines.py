@@ -1,0 +1,129 @@
+"""Step 2 of a proposal: lines that come and go.
+
+Lines that do not come the same number of times in every run (all values aside) are
+joined data when they share a head and their joined parts agree (``received b'...'``),
+otherwise optional lines, unless where one is missing another line stands instead (a
+line that differs, left to the next step).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..declaring.normalize import OptionalLine
+from .propose_values import blank, common_prefix, escape, general, note, values
+
+
+class LinesInAndOut:
+    """The joined patterns and optional lines that account for lines coming and going
+    across ``runs``, with a note for each (``notes``: line of the first run, text)."""
+
+    def __init__(self, runs: list[list[str]]) -> None:
+        self.runs = runs
+        self.joined: list[str] = []
+        self.optional: list[OptionalLine] = []
+        self.notes: list[tuple[int, str]] = []
+        self._read()
+
+    def _note(self, line: str, text: str) -> None:
+        self.notes.append(note(self.runs[0], line, text))
+
+    def _read(self) -> None:
+        keys = [Counter(blank(line) for line in run) for run in self.runs]
+        unstable = {k for c in keys for k in c if any(other[k] != c[k] for other in keys)}
+        moving = [[(i, line) for i, line in enumerate(run) if blank(line) in unstable] for run in self.runs]
+        heads: dict[str, list[str]] = {}
+        for run in moving:
+            for _, line in run:
+                m = re.match(r"[^'\"]*['\"]", line)
+                if m:
+                    heads.setdefault(m.group(0), []).append(line)
+        joined_lines: set[str] = set()
+        for head, lines in heads.items():
+            pattern = joined_pattern(lines)
+            if pattern and self._joins_agree(pattern):
+                self.joined.append(pattern)
+                joined_lines.update(lines)
+                counts = sorted({sum(1 for _, line in run if line in lines) for run in moving})
+                self._note(
+                    lines[0],
+                    f"the same data in {counts[0]} to {counts[-1]} lines: {head}..."
+                    if len(counts) > 1 else f"the same data, split differently: {head}...",
+                )
+        groups: dict[str, list[str]] = {}
+        for run in moving:
+            for _, line in run:
+                if line not in joined_lines:
+                    groups.setdefault(blank(line), []).append(line)
+        # Where each coming-and-going line stands: after how many of the lines every run has.
+        places: list[dict[int, set[str]]] = []
+        for run in self.runs:
+            steady, found = 0, {}
+            for line in run:
+                key = blank(line)
+                if key not in unstable:
+                    steady += 1
+                elif line not in joined_lines:
+                    found.setdefault(steady, set()).add(key)
+            places.append(found)
+        for key, lines in groups.items():
+            present = sum(1 for run in self.runs if any(line in run for line in lines))
+            here = {a for found in places for a, keys in found.items() if key in keys}
+            without = [found for found in places if not any(key in keys for keys in found.values())]
+            if all(any(found.get(a) for a in here) for found in without):
+                continue  # where it is missing another line stands instead: a line that differs
+            self.optional.append(OptionalLine(line_pattern(lines)))
+            self._note(lines[0], f"in {present} of {len(self.runs)} runs: {lines[0]}")
+
+    def _joins_agree(self, pattern: str) -> bool:
+        """Whether every run's joined parts, group by group, are the same data."""
+        compiled = re.compile(pattern)
+        contents = []
+        for run in self.runs:
+            parts: list[str] = []
+            last = False
+            for line in run:
+                m = compiled.fullmatch(line)
+                if m and last:
+                    parts[-1] += m.group(1)
+                elif m:
+                    parts.append(m.group(1))
+                last = bool(m)
+            contents.append(parts)
+        return all(c == contents[0] for c in contents)
+
+
+def joined_pattern(lines: list[str]) -> str | None:
+    """A :joined: pattern for copies of a line that carry quoted data (``received
+    b'...'``): the shared head up to the quote, the data, the shared tail from the quote."""
+    if len(set(lines)) < 2:
+        return None
+    prefix = lines[0][: len(common_prefix(lines))]
+    suffix = common_prefix([line[::-1] for line in lines])[::-1]
+    cut = max(prefix.rfind("'"), prefix.rfind('"'))
+    if cut < 0:
+        return None
+    prefix = prefix[: cut + 1]
+    quote = prefix[-1]
+    suffix = suffix[suffix.find(quote):] if quote in suffix else ""
+    if not suffix:
+        return None
+    return f"{escape(prefix)}(.*){escape(suffix)}"
+
+
+def line_pattern(lines: list[str]) -> str:
+    """A pattern for one optional line: what differs between its copies is generalized;
+    with one copy, its measurements (decimals, addresses) are."""
+    first = lines[0]
+    differs: set[int] = set()
+    for other in lines[1:]:
+        ours, theirs = values(first), values(other)
+        if len(ours) == len(theirs):
+            differs |= {i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a[2] != b[2]}
+    out, pos = [], 0
+    for i, (start, end, token) in enumerate(values(first)):
+        measured = re.fullmatch(r"-?\d+\.\d+|0x[0-9a-fA-F]+", token) is not None
+        out += [escape(first[pos:start]), general(token) if i in differs or measured else escape(token)]
+        pos = end
+    return "".join(out) + escape(first[pos:])
