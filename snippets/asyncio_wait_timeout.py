@@ -22,6 +22,8 @@ async def main(num_phases):
         print("canceling tasks")
         for t in pending:
             t.cancel()
+        # 취소된 작업들이 정리를 마칠 때까지 기다린다.
+        await asyncio.wait(pending)
     print("exiting main")
 
 event_loop = asyncio.new_event_loop()
