@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # The edition is chosen before Sphinx reads this file, so titles can follow it.
 language = os.environ.get("BOOK_LANGUAGE", "ko")
 TITLES = {
-    "ko": "asyncio: 비동기적 I/O, 이벤트 루프, 병렬 작업 도구",
+    "ko": "asyncio: 비동기적 I/O, 이벤트 루프, 동시 작업 도구",
     "en": "asyncio: Asynchronous I/O, Event Loops, and Tools for Concurrent Operations",
 }
 if language not in TITLES:

@@ -61,7 +61,7 @@ ROOT_PAGE = """<!DOCTYPE html>
 <body>
 <main>
 <h1>10.5 asyncio</h1>
-<p><a href="ko/index.html" hreflang="ko" lang="ko">한국어: asyncio: 비동기적 I/O, 이벤트 루프, 병렬 작업 도구</a></p>
+<p><a href="ko/index.html" hreflang="ko" lang="ko">한국어: asyncio: 비동기적 I/O, 이벤트 루프, 동시 작업 도구</a></p>
 <p><a href="en/index.html" hreflang="en" lang="en">English: asyncio: Asynchronous I/O, Event Loops, and Concurrency Tools</a></p>
 </main>
 </body>

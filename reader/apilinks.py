@@ -27,10 +27,13 @@ _PAGES: dict[str, list[str]] = {
         "asyncio.loop.create_server", "asyncio.loop.create_connection", "asyncio.new_event_loop",
         "asyncio.get_event_loop", "asyncio.set_event_loop", "asyncio.get_running_loop",
         "asyncio.AbstractEventLoop", "asyncio.Server", "asyncio.Server.close", "asyncio.Server.wait_closed",
+        "asyncio.Server.serve_forever",
     ],
+    "library/asyncio-runner.html": ["asyncio.run", "asyncio.Runner"],
     "library/asyncio-task.html": [
         "asyncio.sleep", "asyncio.gather", "asyncio.wait", "asyncio.as_completed", "asyncio.create_task",
-        "asyncio.Task", "asyncio.Task.cancel", "asyncio.run", "asyncio.wait_for", "asyncio.shield",
+        "asyncio.Task", "asyncio.Task.cancel", "asyncio.wait_for", "asyncio.shield",
+        "asyncio.TaskGroup", "asyncio.timeout", "asyncio.eager_task_factory",
     ],
     "library/asyncio-future.html": [
         "asyncio.Future", "asyncio.ensure_future", "asyncio.Future.set_result", "asyncio.Future.result",
@@ -40,11 +43,13 @@ _PAGES: dict[str, list[str]] = {
         "asyncio.Lock", "asyncio.Lock.acquire", "asyncio.Lock.release", "asyncio.Lock.locked",
         "asyncio.Event", "asyncio.Event.set", "asyncio.Event.is_set", "asyncio.Event.wait",
         "asyncio.Condition", "asyncio.Condition.notify", "asyncio.Condition.notify_all",
-        "asyncio.Condition.wait", "asyncio.Semaphore",
+        "asyncio.Condition.wait", "asyncio.Semaphore", "asyncio.Barrier",
     ],
     "library/asyncio-queue.html": [
         "asyncio.Queue", "asyncio.Queue.put", "asyncio.Queue.get", "asyncio.Queue.join", "asyncio.Queue.task_done",
+        "asyncio.Queue.shutdown",
     ],
+    "library/asyncio-stream.html": ["asyncio.start_server", "asyncio.open_connection"],
     "library/asyncio-protocol.html": [
         "asyncio.Protocol", "asyncio.BaseProtocol.connection_made", "asyncio.BaseProtocol.connection_lost",
         "asyncio.Protocol.data_received", "asyncio.Protocol.eof_received", "asyncio.BaseTransport",
@@ -111,6 +116,11 @@ _ALIASES = {
     "Event": "asyncio.Event",
     "Condition": "asyncio.Condition",
     "Protocol": "asyncio.Protocol",
+    "TaskGroup": "asyncio.TaskGroup",
+    "Barrier": "asyncio.Barrier",
+    "Queue.shutdown": "asyncio.Queue.shutdown",
+    "serve_forever": "asyncio.Server.serve_forever",
+    "task.cancel": "asyncio.Task.cancel",
 }
 
 TARGETS: dict[str, str] = {

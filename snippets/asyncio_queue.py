@@ -31,7 +31,7 @@ async def producer(q: asyncio.Queue, num_workers):
     print("producer: ending")
 
 async def main(loop: asyncio.AbstractEventLoop, num_consumers):
-    # 고정된 크기의 큐를 생성해 consumer가 항목을 추출할 때까지 producer 가 블로킹한다.
+    # 고정된 크기의 큐를 생성해 consumer가 항목을 추출할 때까지 producer가 블로킹한다.
     q = asyncio.Queue(maxsize=num_consumers)
 
     # consumer 작업 예약

@@ -17,11 +17,13 @@ async def main(num_phases):
     print("waiting 0.1 for phases to complete")
     completed, pending = await asyncio.wait(phases, timeout=0.1)
     print(f"{len(completed)} completed and {len(pending)} pending")
-    # 남아있는 작업들이 완료되지 않은 채 종료될 때 에러를 발생하지 않게 남은 작업들을 취소한다.
+    # 끝나지 않은 작업이 남은 채로 프로그램이 끝나면 오류가 기록되므로, 남은 작업들을 취소한다.
     if pending:
         print("canceling tasks")
         for t in pending:
             t.cancel()
+        # 취소된 작업들이 정리를 마칠 때까지 기다린다.
+        await asyncio.wait(pending)
     print("exiting main")
 
 event_loop = asyncio.new_event_loop()
