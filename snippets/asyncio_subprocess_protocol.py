@@ -53,6 +53,7 @@ def parse(text):
     return counts
 
 
+# region main
 event_loop = asyncio.new_event_loop()
 try:
     counts = event_loop.run_until_complete(
@@ -63,3 +64,4 @@ finally:
 
 for entry in counts:
     print(f"{entry['name']:32} {entry['lines']:>4} lines {entry['words']:>5} words")
+# endregion
