@@ -7,7 +7,7 @@ STUBBORN = """
 import signal, time
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
 print("ignoring SIGTERM", flush=True)
-time.sleep(30)
+time.sleep(10)
 """
 
 
@@ -42,7 +42,7 @@ async def run(name, args, limit, grace=1.0):
 
 async def main():
     await run("quick", ["sleep", "0.1"], limit=1)
-    await run("sleepy", ["sleep", "30"], limit=0.3)
+    await run("sleepy", ["sleep", "10"], limit=0.3)
     await run("stubborn", [sys.executable, "-c", STUBBORN], limit=0.3)
 
 
