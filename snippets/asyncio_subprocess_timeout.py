@@ -35,7 +35,7 @@ async def run(name, args, limit, grace=1.0):
         except TimeoutError:
             print(f"{name}: still running {grace} s later, sending SIGKILL")
             proc.kill()
-            # kill() 뒤에도 wait()로 자식의 종료를 거둬야 한다.
+            # kill()은 시그널을 보내기만 한다. 자식이 끝나기를 wait()로 기다린다.
             await proc.wait()
     print(f"{name}: exit code {describe(proc.returncode)}")
 
