@@ -213,7 +213,9 @@ def test_timelines_match_the_transcripts(site: Path, edition: str) -> None:
 
 # -- this edition's additions: "How it is written today" and the then-and-now page ----------
 
-TODAY_PAGES = ["coroutines", "scheduling", "futures", "tasks", "control", "synchronization", "protocols"]
+TODAY_PAGES = [
+    "coroutines", "scheduling", "futures", "tasks", "control", "synchronization", "protocols", "subprocesses", "signals",
+]
 ADDED = {"ko": "(이 판에서 더함)", "en": "(Added in This Edition)"}
 
 
