@@ -202,6 +202,23 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
+class _ListingNotImported(pytest.File):
+    """What pytest's Python collector would have made of a listing named on the command
+    line: nothing.  Importing a listing runs it inside pytest (a server never returns, a
+    listing that exits ends the session); its blocks are collected by ``SnippetFile``."""
+
+    def collect(self) -> Iterator[pytest.Item]:
+        return iter(())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    state = _state(parent.config)
+    if module_path.parent.resolve() == state.project.snippets.resolve():
+        return _ListingNotImported.from_parent(parent, path=module_path)
+    return None
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Run every selected snippet at once, before the items compare one by one."""
     blocks = [item.block for item in session.items if isinstance(item, OutputItem)]

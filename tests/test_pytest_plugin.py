@@ -91,3 +91,14 @@ def test_block_naming_a_missing_snippet_fails_in_pytest_too(pytester: pytest.Pyt
     result.assert_outcomes(passed=2, failed=2)
     result.stdout.fnmatch_lines(["*docs/more.md:3: snippet ghost.py does not exist*"])
     result.stdout.fnmatch_lines(["*docs/more.md:8: :vary: does not know 'nonsense'*"])
+
+
+def test_a_listing_named_on_the_command_line_is_run_not_imported(pytester: pytest.Pytester, project: Path) -> None:
+    # A listing that ends its process when imported: pytest's own Python collector would
+    # run it inside pytest (SystemExit ends the session with 'no tests ran').
+    (project / "snippets" / "greet.py").write_text(
+        'import sys\nprint("hello")\nprint("world")\nif __name__ != "__main__":\n    sys.exit(3)\n'
+    )
+    result = pytester.runpytest_subprocess("snippets/greet.py", "-q")
+    result.assert_outcomes(passed=2)
+    assert "SystemExit" not in result.stdout.str() + result.stderr.str()
