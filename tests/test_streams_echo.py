@@ -1,4 +1,4 @@
-"""The stream echo server of 10.5.8.4 talks to clients this book did not write.
+"""The stream echo server of 10.5.9 talks to clients this book did not write.
 
 The page proves the server with the book's own client (a two-terminal transcript).
 Here the very same file runs as a real subprocess, on a free port passed in
