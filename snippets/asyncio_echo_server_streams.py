@@ -24,7 +24,7 @@ async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         while data := await reader.read(128):
             log.debug(f"received {data!r}")
             writer.write(data)
-            # 보낸 데이터가 전송 버퍼에서 빠질 때까지 기다린다.
+            # 전송 버퍼가 상한(high-water mark)을 넘었을 때만, 하한 아래로 줄어들 때까지 기다린다.
             await writer.drain()
             log.debug(f"sent {data!r}")
         # 빈 바이트 문자열은 클라이언트가 보낸 EOF다.
