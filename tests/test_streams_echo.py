@@ -10,7 +10,9 @@ its session left behind (read from /proc).
 from __future__ import annotations
 
 import ast
+import errno
 import os
+import re
 import shutil
 import signal
 import socket
@@ -62,6 +64,35 @@ def _session_members(sid: int) -> list[int]:
 
 @pytest.fixture
 def server() -> Iterator[Server]:
+    yield from _serve([SERVER])
+
+
+# A timed-out TCP connection (ETIMEDOUT: keepalive or retransmissions gave up) cannot be
+# made on loopback, so the server's process reports one itself: every socket's recv()
+# raises TimeoutError(ETIMEDOUT), as the kernel would, once the bytes it read carry this
+# marker.  asyncio then fails that connection's transport exactly as for a real timeout:
+# the StreamReader raises the error, and it is an OSError, not a ConnectionError.
+TIMEOUT_MARKER = b"<please time out>"
+TIMEOUT_INJECTION = f"""
+import errno, os, runpy, socket
+_recv = socket.socket.recv
+def recv(self, *args):
+    data = _recv(self, *args)
+    if {TIMEOUT_MARKER!r} in data:
+        raise TimeoutError(errno.ETIMEDOUT, os.strerror(errno.ETIMEDOUT))
+    return data
+socket.socket.recv = recv
+runpy.run_path({SERVER!r}, run_name="__main__")
+"""
+
+
+@pytest.fixture
+def timing_out_server() -> Iterator[Server]:
+    """The listing, unchanged, in a process whose sockets time out on TIMEOUT_MARKER."""
+    yield from _serve(["-c", TIMEOUT_INJECTION])
+
+
+def _serve(args: list[str]) -> Iterator[Server]:
     if not Path("/proc/net/tcp").exists():
         pytest.skip("needs /proc to see when the server listens and what it leaves behind")
     port = free_port()
@@ -72,7 +103,7 @@ def server() -> Iterator[Server]:
         "PYTHONUNBUFFERED": "1",
     }
     proc = subprocess.Popen(
-        [reader_python(), SERVER],
+        [reader_python(), *args],
         cwd=SNIPPETS,
         env=env,
         stdout=subprocess.PIPE,
@@ -96,8 +127,11 @@ def server() -> Iterator[Server]:
             proc.wait()
 
 
-def stop_with_ctrl_c(server: Server) -> str:
-    """SIGINT, as Ctrl-C in the server's terminal; the server's whole log."""
+def stop_with_ctrl_c(server: Server, logged_failures: int = 0) -> str:
+    """SIGINT, as Ctrl-C in the server's terminal; the server's whole log.
+
+    ``logged_failures``: how many failed connections the server logged with their
+    traceback (log.exception); any other traceback is a failure of the test."""
     sid = server.proc.pid
     server.proc.send_signal(signal.SIGINT)
     try:
@@ -105,7 +139,8 @@ def stop_with_ctrl_c(server: Server) -> str:
     except subprocess.TimeoutExpired:
         pytest.fail(f"{SERVER} did not stop within 10 s after SIGINT")
     assert server.proc.returncode == 0, log
-    assert "Traceback" not in log, log
+    assert log.count("Traceback") == logged_failures, log
+    assert log.count("Traceback") == len(re.findall(r"^main: connection .* failed\nTraceback", log, flags=re.M)), log
     assert "main: server closed" in log and "main: stopped by Ctrl-C" in log, log
     assert not Path(f"/proc/{sid}").exists()
     assert _session_members(sid) == [], "processes of the server's session left behind"
@@ -194,3 +229,33 @@ def test_a_client_that_resets_its_connection_does_not_stop_the_server(server: Se
     assert socket_client(server.port, b"after the reset\n") == b"after the reset\n"
     log = stop_with_ctrl_c(server)
     assert "connection lost: ConnectionResetError" in log, log
+
+
+def test_a_connection_that_fails_leaves_the_others_served(timing_out_server: Server) -> None:
+    """#20 item 2: one connection's error (here TimeoutError, ETIMEDOUT: an OSError, not a
+    ConnectionError) is that connection's; a client connected meanwhile is still served,
+    and so is a new one, until Ctrl-C stops the server cleanly."""
+    port = timing_out_server.port
+    steady = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        steady.sendall(b"before\n")
+        assert steady.recv(100) == b"before\n"
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as failing:
+            failing.sendall(b"hello " + TIMEOUT_MARKER + b"\n")
+            try:
+                closed = failing.recv(100)
+            except ConnectionResetError:
+                closed = b""
+            assert closed == b""  # the server dropped that connection
+        time.sleep(0.5)  # time for a server that fails as a whole to do so
+        assert timing_out_server.proc.poll() is None, timing_out_server.proc.communicate()[0]
+        steady.sendall(b"after\n")
+        assert steady.recv(100) == b"after\n"
+        assert socket_client(port, b"a new client\n") == b"a new client\n"
+    finally:
+        steady.close()
+    log = stop_with_ctrl_c(timing_out_server, logged_failures=1)
+    failure = log.split("Traceback", 1)[0].splitlines()[-1]
+    assert failure.startswith("main: connection") and "failed" in failure, log
+    assert f"TimeoutError: [Errno {errno.ETIMEDOUT}]" in log, log
+    assert log.count("connection accepted") == 3
