@@ -92,7 +92,8 @@ def timing_out_server() -> Iterator[Server]:
     yield from _serve(["-c", TIMEOUT_INJECTION])
 
 
-def _serve(args: list[str]) -> Iterator[Server]:
+def _serve(args: list[str], python: str | None = None) -> Iterator[Server]:
+    """Run ``python args`` in snippets/ on a free ECHO_PORT until it listens; kill what is left."""
     if not Path("/proc/net/tcp").exists():
         pytest.skip("needs /proc to see when the server listens and what it leaves behind")
     port = free_port()
@@ -103,7 +104,7 @@ def _serve(args: list[str]) -> Iterator[Server]:
         "PYTHONUNBUFFERED": "1",
     }
     proc = subprocess.Popen(
-        [reader_python(), *args],
+        [python or reader_python(), *args],
         cwd=SNIPPETS,
         env=env,
         stdout=subprocess.PIPE,
@@ -116,9 +117,9 @@ def _serve(args: list[str]) -> Iterator[Server]:
         deadline = time.monotonic() + 15
         while not listening(port, proc.pid):
             if proc.poll() is not None:
-                pytest.fail(f"{SERVER} ended before it listened:\n{proc.communicate()[0]}")
+                pytest.fail(f"{args[0]} ended before it listened:\n{proc.communicate()[0]}")
             if time.monotonic() > deadline:
-                pytest.fail(f"{SERVER} did not listen on port {port} within 15 s")
+                pytest.fail(f"{args[0]} did not listen on port {port} within 15 s")
             time.sleep(0.05)
         yield Server(proc, port)
     finally:
@@ -208,8 +209,11 @@ def test_ctrl_c_with_no_client_stops_the_server_cleanly(server: Server) -> None:
 def test_ctrl_c_while_clients_are_connected_closes_their_connections(server: Server) -> None:
     """Since Python 3.12 a closing server waits for its open connections; the listing's
     task group cancels them, so Ctrl-C still stops it at once."""
-    talking = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    # The idle client connects first: the server accepts connections in the order they
+    # came, so once the talking one has its echo, the idle one's task has started too.
+    # (The other way round, Ctrl-C could come before the idle one was even accepted.)
     idle = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    talking = socket.create_connection(("127.0.0.1", server.port), timeout=10)
     try:
         talking.sendall(b"still here\n")
         assert talking.recv(100) == b"still here\n"
