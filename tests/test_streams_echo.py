@@ -263,3 +263,38 @@ def test_a_connection_that_fails_leaves_the_others_served(timing_out_server: Ser
     assert failure.startswith("main: connection") and "failed" in failure, log
     assert f"TimeoutError: [Errno {errno.ETIMEDOUT}]" in log, log
     assert log.count("connection accepted") == 3
+
+
+# 10.5.9.1 explains why the connections' tasks belong to the group: run outside it (the
+# listing with start_server() given serve_client itself), the first Ctrl-C does not stop a
+# server with a client connected on 3.12+, and the second does (#20 item 9).
+OUTSIDE_THE_GROUP = """
+source = open({server!r}).read()
+inside = "lambda reader, writer: tg.create_task(serve_client(reader, writer)),"
+assert source.count(inside) == 1
+exec(compile(source.replace(inside, "serve_client,"), {server!r}, "exec"))
+""".format(server=SERVER)
+
+
+@pytest.mark.parametrize("name", ["python3.12", "python3.13"])
+def test_outside_the_group_the_first_ctrl_c_does_not_stop_it_and_the_second_does(name: str) -> None:
+    from outputcheck.interpreters import find
+
+    python = find(name)
+    if python is None:
+        pytest.skip(f"{name} is not installed")
+    for server in _serve(["-c", OUTSIDE_THE_GROUP], python):
+        client = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        try:
+            client.sendall(b"still here\n")
+            assert client.recv(100) == b"still here\n"
+            server.proc.send_signal(signal.SIGINT)
+            with pytest.raises(subprocess.TimeoutExpired):
+                server.proc.wait(timeout=2)  # waits in wait_closed() for the connection
+            server.proc.send_signal(signal.SIGINT)
+            log, _ = server.proc.communicate(timeout=10)
+            assert server.proc.returncode == 0, log
+            assert "canceled, the server is shutting down" in log  # asyncio.run() cancelled it
+            assert log.rstrip().endswith("main: stopped by Ctrl-C"), log
+        finally:
+            client.close()
