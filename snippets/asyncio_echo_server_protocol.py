@@ -59,6 +59,10 @@ except KeyboardInterrupt:
 finally:
     log.debug('closing server')
     server.close()
+    if sys.version_info >= (3, 13):
+        # 아직 연결된 클라이언트의 연결도 닫는다. 3.12부터 wait_closed()는
+        # 열린 연결이 모두 끝나기를 기다리기 때문이다.
+        server.close_clients()
     event_loop.run_until_complete(server.wait_closed())
     log.debug('closing event loop')
     event_loop.close()

@@ -24,7 +24,7 @@ async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         while data := await reader.read(128):
             log.debug(f"received {data!r}")
             writer.write(data)
-            # 보낸 데이터가 전송 버퍼에서 빠질 때까지 기다린다.
+            # 전송 버퍼가 상한(high-water mark)을 넘었을 때만, 하한 아래로 줄어들 때까지 기다린다.
             await writer.drain()
             log.debug(f"sent {data!r}")
         # 빈 바이트 문자열은 클라이언트가 보낸 EOF다.
@@ -39,9 +39,20 @@ async def echo(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
         writer.close()
         try:
             await writer.wait_closed()
-        except ConnectionError:
+        except OSError:
+            # 연결을 끝낸 에러가 여기서 한 번 더 나온다. 위에서 이미 다뤘다.
             pass
         log.debug("closed")
+# endregion
+
+
+# region guard
+async def serve_client(reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+    try:
+        await echo(reader, writer)
+    except Exception:
+        # 연결 하나의 실패는 그 연결에서 끝낸다. 트레이스백을 남기고 서버는 계속 일한다.
+        log.exception(f"connection {writer.get_extra_info('peername')} failed")
 # endregion
 
 
@@ -51,7 +62,7 @@ async def main():
         # 서버와 연결마다의 작업이 모두 이 그룹 안에서 실행된다.
         async with asyncio.TaskGroup() as tg:
             server = await asyncio.start_server(
-                lambda reader, writer: tg.create_task(echo(reader, writer)),
+                lambda reader, writer: tg.create_task(serve_client(reader, writer)),
                 *SERVER_ADDRESS,
             )
             log.debug("starting up on {} port {}".format(*SERVER_ADDRESS))

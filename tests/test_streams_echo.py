@@ -1,4 +1,4 @@
-"""The stream echo server of 10.5.8.4 talks to clients this book did not write.
+"""The stream echo server of 10.5.9 talks to clients this book did not write.
 
 The page proves the server with the book's own client (a two-terminal transcript).
 Here the very same file runs as a real subprocess, on a free port passed in
@@ -10,7 +10,9 @@ its session left behind (read from /proc).
 from __future__ import annotations
 
 import ast
+import errno
 import os
+import re
 import shutil
 import signal
 import socket
@@ -62,6 +64,36 @@ def _session_members(sid: int) -> list[int]:
 
 @pytest.fixture
 def server() -> Iterator[Server]:
+    yield from _serve([SERVER])
+
+
+# A timed-out TCP connection (ETIMEDOUT: keepalive or retransmissions gave up) cannot be
+# made on loopback, so the server's process reports one itself: every socket's recv()
+# raises TimeoutError(ETIMEDOUT), as the kernel would, once the bytes it read carry this
+# marker.  asyncio then fails that connection's transport exactly as for a real timeout:
+# the StreamReader raises the error, and it is an OSError, not a ConnectionError.
+TIMEOUT_MARKER = b"<please time out>"
+TIMEOUT_INJECTION = f"""
+import errno, os, runpy, socket
+_recv = socket.socket.recv
+def recv(self, *args):
+    data = _recv(self, *args)
+    if {TIMEOUT_MARKER!r} in data:
+        raise TimeoutError(errno.ETIMEDOUT, os.strerror(errno.ETIMEDOUT))
+    return data
+socket.socket.recv = recv
+runpy.run_path({SERVER!r}, run_name="__main__")
+"""
+
+
+@pytest.fixture
+def timing_out_server() -> Iterator[Server]:
+    """The listing, unchanged, in a process whose sockets time out on TIMEOUT_MARKER."""
+    yield from _serve(["-c", TIMEOUT_INJECTION])
+
+
+def _serve(args: list[str], python: str | None = None) -> Iterator[Server]:
+    """Run ``python args`` in snippets/ on a free ECHO_PORT until it listens; kill what is left."""
     if not Path("/proc/net/tcp").exists():
         pytest.skip("needs /proc to see when the server listens and what it leaves behind")
     port = free_port()
@@ -72,7 +104,7 @@ def server() -> Iterator[Server]:
         "PYTHONUNBUFFERED": "1",
     }
     proc = subprocess.Popen(
-        [reader_python(), SERVER],
+        [python or reader_python(), *args],
         cwd=SNIPPETS,
         env=env,
         stdout=subprocess.PIPE,
@@ -85,9 +117,9 @@ def server() -> Iterator[Server]:
         deadline = time.monotonic() + 15
         while not listening(port, proc.pid):
             if proc.poll() is not None:
-                pytest.fail(f"{SERVER} ended before it listened:\n{proc.communicate()[0]}")
+                pytest.fail(f"{args[0]} ended before it listened:\n{proc.communicate()[0]}")
             if time.monotonic() > deadline:
-                pytest.fail(f"{SERVER} did not listen on port {port} within 15 s")
+                pytest.fail(f"{args[0]} did not listen on port {port} within 15 s")
             time.sleep(0.05)
         yield Server(proc, port)
     finally:
@@ -96,8 +128,16 @@ def server() -> Iterator[Server]:
             proc.wait()
 
 
-def stop_with_ctrl_c(server: Server) -> str:
-    """SIGINT, as Ctrl-C in the server's terminal; the server's whole log."""
+# A failed connection as the listings log it: the line, then its traceback (chained ones
+# too), up to the next line of one of the listings' own loggers.
+LOGGED_FAILURE = re.compile(r"^main: connection .* failed\n(?:(?!(?:main|asyncio|echo_\S+|lines_\S+): ).*\n)*", re.M)
+
+
+def stop_with_ctrl_c(server: Server, logged_failures: int = 0) -> str:
+    """SIGINT, as Ctrl-C in the server's terminal; the server's whole log.
+
+    ``logged_failures``: how many failed connections the server logged with their
+    traceback (log.exception); any other traceback is a failure of the test."""
     sid = server.proc.pid
     server.proc.send_signal(signal.SIGINT)
     try:
@@ -105,7 +145,9 @@ def stop_with_ctrl_c(server: Server) -> str:
     except subprocess.TimeoutExpired:
         pytest.fail(f"{SERVER} did not stop within 10 s after SIGINT")
     assert server.proc.returncode == 0, log
-    assert "Traceback" not in log, log
+    failures = LOGGED_FAILURE.findall(log)
+    assert len(failures) == logged_failures and all("Traceback" in f for f in failures), log
+    assert "Traceback" not in LOGGED_FAILURE.sub("", log), log
     assert "main: server closed" in log and "main: stopped by Ctrl-C" in log, log
     assert not Path(f"/proc/{sid}").exists()
     assert _session_members(sid) == [], "processes of the server's session left behind"
@@ -173,8 +215,11 @@ def test_ctrl_c_with_no_client_stops_the_server_cleanly(server: Server) -> None:
 def test_ctrl_c_while_clients_are_connected_closes_their_connections(server: Server) -> None:
     """Since Python 3.12 a closing server waits for its open connections; the listing's
     task group cancels them, so Ctrl-C still stops it at once."""
-    talking = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    # The idle client connects first: the server accepts connections in the order they
+    # came, so once the talking one has its echo, the idle one's task has started too.
+    # (The other way round, Ctrl-C could come before the idle one was even accepted.)
     idle = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    talking = socket.create_connection(("127.0.0.1", server.port), timeout=10)
     try:
         talking.sendall(b"still here\n")
         assert talking.recv(100) == b"still here\n"
@@ -194,3 +239,68 @@ def test_a_client_that_resets_its_connection_does_not_stop_the_server(server: Se
     assert socket_client(server.port, b"after the reset\n") == b"after the reset\n"
     log = stop_with_ctrl_c(server)
     assert "connection lost: ConnectionResetError" in log, log
+
+
+def test_a_connection_that_fails_leaves_the_others_served(timing_out_server: Server) -> None:
+    """#20 item 2: one connection's error (here TimeoutError, ETIMEDOUT: an OSError, not a
+    ConnectionError) is that connection's; a client connected meanwhile is still served,
+    and so is a new one, until Ctrl-C stops the server cleanly."""
+    port = timing_out_server.port
+    steady = socket.create_connection(("127.0.0.1", port), timeout=10)
+    try:
+        steady.sendall(b"before\n")
+        assert steady.recv(100) == b"before\n"
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as failing:
+            failing.sendall(b"hello " + TIMEOUT_MARKER + b"\n")
+            try:
+                closed = failing.recv(100)
+            except ConnectionResetError:
+                closed = b""
+            assert closed == b""  # the server dropped that connection
+        time.sleep(0.5)  # time for a server that fails as a whole to do so
+        assert timing_out_server.proc.poll() is None, timing_out_server.proc.communicate()[0]
+        steady.sendall(b"after\n")
+        assert steady.recv(100) == b"after\n"
+        assert socket_client(port, b"a new client\n") == b"a new client\n"
+    finally:
+        steady.close()
+    log = stop_with_ctrl_c(timing_out_server, logged_failures=1)
+    failure = log.split("Traceback", 1)[0].splitlines()[-1]
+    assert failure.startswith("main: connection") and "failed" in failure, log
+    assert f"TimeoutError: [Errno {errno.ETIMEDOUT}]" in log, log
+    assert log.count("connection accepted") == 3
+
+
+# 10.5.9.1 explains why the connections' tasks belong to the group: run outside it (the
+# listing with start_server() given serve_client itself), the first Ctrl-C does not stop a
+# server with a client connected on 3.12+, and the second does (#20 item 9).
+OUTSIDE_THE_GROUP = """
+source = open({server!r}).read()
+inside = "lambda reader, writer: tg.create_task(serve_client(reader, writer)),"
+assert source.count(inside) == 1
+exec(compile(source.replace(inside, "serve_client,"), {server!r}, "exec"))
+""".format(server=SERVER)
+
+
+@pytest.mark.parametrize("name", ["python3.12", "python3.13"])
+def test_outside_the_group_the_first_ctrl_c_does_not_stop_it_and_the_second_does(name: str) -> None:
+    from outputcheck.interpreters import find
+
+    python = find(name)
+    if python is None:
+        pytest.skip(f"{name} is not installed")
+    for server in _serve(["-c", OUTSIDE_THE_GROUP], python):
+        client = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+        try:
+            client.sendall(b"still here\n")
+            assert client.recv(100) == b"still here\n"
+            server.proc.send_signal(signal.SIGINT)
+            with pytest.raises(subprocess.TimeoutExpired):
+                server.proc.wait(timeout=2)  # waits in wait_closed() for the connection
+            server.proc.send_signal(signal.SIGINT)
+            log, _ = server.proc.communicate(timeout=10)
+            assert server.proc.returncode == 0, log
+            assert "canceled, the server is shutting down" in log  # asyncio.run() cancelled it
+            assert log.rstrip().endswith("main: stopped by Ctrl-C"), log
+        finally:
+            client.close()

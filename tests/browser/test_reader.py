@@ -213,9 +213,8 @@ def test_timelines_match_the_transcripts(site: Path, edition: str) -> None:
 
 # -- this edition's additions: "How it is written today" and the then-and-now page ----------
 
-TODAY_PAGES = [
-    "coroutines", "scheduling", "futures", "tasks", "control", "synchronization", "protocols", "subprocesses", "signals",
-]
+# protocols's 10.5.8.4 is now a pointer to 10.5.9 (streams); see test_moved_streams_section_*
+TODAY_PAGES = ["coroutines", "scheduling", "futures", "tasks", "control", "synchronization", "subprocesses", "signals"]
 ADDED = {"ko": "(이 판에서 더함)", "en": "(Added in This Edition)"}
 
 
@@ -352,6 +351,57 @@ def test_then_and_now_links_land_on_both_listings(browser, server: str, site: Pa
             )
             assert caption == name, f"{href} shows {caption!r}, not {name}"
             assert (ROOT / "snippets" / name).is_file()
+        assert problems == []
+    finally:
+        context.close()
+
+
+STREAMS_LISTINGS = {
+    "listing-asyncio-echo-server-streams": "asyncio_echo_server_streams.py",
+    "listing-asyncio-echo-client-streams": "asyncio_echo_client_streams.py",
+}
+
+
+def listing_caption(page, anchor: str) -> str | None:
+    """The caption of the listing an anchor lands on (None: no element with that id)."""
+    return page.evaluate(
+        """id => {
+            const el = document.getElementById(id);
+            if (!el) return null;
+            const box = el.matches('.listing-container') ? el : el.querySelector('.listing-container');
+            return box ? box.querySelector('.caption-text').firstChild.textContent.trim() : '';
+        }""",
+        anchor,
+    )
+
+
+@pytest.mark.parametrize("edition", ["ko", "en"])
+def test_moved_streams_section_old_links_still_land(browser, server: str, edition: str) -> None:
+    """The stream echo pair moved from 10.5.8.4 to 10.5.9: the then-and-now links, the old
+    section anchor on protocols.html and its pointer all lead to the listings on streams.html."""
+    context, page, problems = new_page(browser)
+    try:
+        page.goto(f"{server}/{edition}/today.html", wait_until="networkidle")
+        hrefs = {}
+        for anchor in STREAMS_LISTINGS:
+            links = page.locator(f'article table a.reference.internal[href$="#{anchor}"]')
+            assert links.count() == 1, anchor
+            hrefs[anchor] = links.first.get_attribute("href")
+            assert hrefs[anchor] == f"streams.html#{anchor}", hrefs[anchor]
+        # a reader's old bookmark of the section still lands on its heading, which points on
+        page.goto(f"{server}/{edition}/protocols.html#sec-10-5-8-4", wait_until="networkidle")
+        section = page.locator("#sec-10-5-8-4").locator("xpath=..")  # the anchor opens its section
+        assert section.count() == 1 and section.locator("h2").inner_text().startswith("10.5.8.4")
+        pointers = section.locator("a.reference.internal")
+        assert {pointers.nth(i).get_attribute("href") for i in range(pointers.count())} >= {
+            f"streams.html#{anchor}" for anchor in STREAMS_LISTINGS}
+        assert section.locator(".listing-container, .output-container").count() == 0  # moved, not copied
+        for anchor, name in STREAMS_LISTINGS.items():
+            section.locator(f'a.reference.internal[href="streams.html#{anchor}"]').click()
+            page.wait_for_load_state("domcontentloaded")
+            assert page.url.endswith(f"/{edition}/streams.html#{anchor}")
+            assert listing_caption(page, anchor) == name
+            page.go_back(wait_until="domcontentloaded")
         assert problems == []
     finally:
         context.close()
