@@ -10,7 +10,7 @@ in three scenarios:
   it, and headless Chromium rendering the book's pages (200 rounds).
 
 Each run is reduced exactly as the build compares it (its transcript, host paths
-replaced, normalized under the block's own ``:vary:`` and ``:unordered:``), and for
+replaced, normalized under the block's own ``:vary:`` and ``:unordered:``, each ``:any:`` value as its kind), and for
 each check the soak counts the distinct reduced outputs, the mismatches with the page
 and the timeouts.  The target is one output per check: a timing-sensitive listing must
 be fixed or its variation declared honestly in its block; a comparison that guards a
@@ -33,6 +33,7 @@ import platform
 import shlex
 import statistics
 import subprocess
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -47,7 +48,7 @@ from outputcheck.reading.blocks import OutputBlock  # noqa: E402
 from outputcheck.verbs.check import Settings, judge, run_blocks  # noqa: E402
 from outputcheck.judging.compare import transcript  # noqa: E402
 from outputcheck.verbs.config import load  # noqa: E402
-from outputcheck.declaring.normalize import HostPaths, normalize  # noqa: E402
+from outputcheck.declaring.normalize import KINDS, HostPaths, normalize  # noqa: E402
 from outputcheck.reading.pages import collect  # noqa: E402
 from outputcheck.running.runner import RunResult  # noqa: E402
 
@@ -102,7 +103,7 @@ def form_of(block: OutputBlock, result: RunResult, settings: Settings, hosts: di
     python = result.python or settings.python
     if python not in hosts:
         hosts[python] = HostPaths.for_run(settings.snippets_dir, python)
-    text = normalize(transcript(block, result, hosts[python]), block.vary)
+    text = _any_blanked(normalize(transcript(block, result, hosts[python]), block.vary), block.vary.any)
     returncode = result.server_returncode if block.role == "server" else result.returncode
     if result.timed_out:
         return text + "\n[timed out]"
@@ -110,6 +111,15 @@ def form_of(block: OutputBlock, result: RunResult, settings: Settings, hosts: di
         return text + f"\n[error: {result.error}]"
     if returncode != block.returncode:
         return text + f"\n[exit code {returncode}]"
+    return text
+
+
+def _any_blanked(text: str, kinds: tuple[str, ...]) -> str:
+    """Each ``:any:`` value as its kind: whichever worker ran a call is not another output."""
+    for kind in kinds:
+        regex = kind[1:-1] if kind.startswith("/") else KINDS[kind]
+        if regex:
+            text = re.sub(regex, f"<any {'match' if kind.startswith('/') else kind}>", text)
     return text
 
 
@@ -334,7 +344,7 @@ def report(args: argparse.Namespace, scenarios: list[Scenario], facts: dict[str,
         lines += [
             "",
             "A run's output is counted as the build compares it: its transcript with the machine's paths "
-            "replaced, normalized under the block's own `:vary:` and `:unordered:`; a run that timed out or "
+            "replaced, normalized under the block's own `:vary:` and `:unordered:`, each `:any:` value as its kind; a run that timed out or "
             "exited otherwise than the block expects counts as an output of its own.",
             "",
             "| check (page:line) | command | runs | distinct outputs | mismatches | timeouts |",
