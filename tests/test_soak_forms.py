@@ -14,6 +14,7 @@ def _soak():
     sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
     spec = importlib.util.spec_from_file_location("bench_soak", ROOT / "bench" / "soak.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_soak"] = module
     spec.loader.exec_module(module)
     return module
 
