@@ -20,7 +20,7 @@ log = logging.getLogger("main")
 def server_context() -> ssl.SSLContext:
     # 클라이언트의 연결을 받는 쪽(서버)을 위한 기본 설정에서 시작한다.
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    # 서버는 자기 인증서와 그 개인 키를 클라이언트에게 보여 준다.
+    # 서버는 자기 인증서를 클라이언트에게 보여 주고, 그 개인 키로 인증서의 주인임을 증명한다.
     context.load_cert_chain("localhost.crt", "localhost.key")
     return context
 # endregion
