@@ -42,8 +42,9 @@ def validity(cert: Path) -> tuple[float, float]:
 
 def page_command() -> list[str]:
     """The one ``openssl`` command shown in the page's console block."""
-    commands = re.findall(r"^\$ (openssl .+)$", PAGE.read_text(encoding="utf-8"), re.MULTILINE)
-    assert len(commands) == 1, f"{PAGE}: expected one '$ openssl ...' line, found {len(commands)}"
+    text = PAGE.read_text(encoding="utf-8").replace("\\\n", " ")  # join continued lines
+    commands = re.findall(r"^\$ (openssl .+)$", text, re.MULTILINE)
+    assert len(commands) == 1, f"{PAGE}: expected one '$ openssl ...' command, found {len(commands)}"
     return shlex.split(commands[0])
 
 
