@@ -18,7 +18,7 @@ from browsing import open_context
 
 THEMES = ["light", "dark"]
 TIMELINE_PAGES = [
-    "control.html", "executors.html", "scheduling.html", "synchronization.html", "tasks.html",
+    "control.html", "dns.html", "executors.html", "scheduling.html", "synchronization.html", "tasks.html",
     "subprocesses.html", "signals.html",
 ]
 
@@ -151,7 +151,7 @@ def test_timeline_colours_have_enough_contrast(browser, server: str, artifacts: 
                     check("box edge", contrast(_rgba(focused["edge"]), page_bg), 3.0, where)
                     check("text in box", contrast(_rgba(focused["text"]), box), 4.5, where)
                     check("focused tick", contrast(_over(_rgba(focused["line"]), focused["lineAlpha"], page_bg), page_bg), 3.0, where)
-        assert drawings >= 2 * 24
+        assert drawings >= 2 * 25
         summary = "\n".join(f"  {kind}: lowest {ratio:.2f} ({where})" for kind, (ratio, where) in sorted(lowest.items()))
         (artifacts / f"timeline-contrast-{theme}.txt").write_text(
             f"{drawings} timelines, {theme} theme\n{summary}\n", encoding="utf-8")
@@ -205,7 +205,7 @@ def test_every_printed_tick_names_a_line_of_the_transcript(browser, server: str,
                         assert re.search(r" printed .* at \d+(\.\d+)? ms$", label), label
                     else:
                         assert re.search(r": \d+(\.\d+)? ms에 .* 출력$", label), label
-        assert drawings == 24  # 12 of the original listings, 7 of this edition's 'today' sections, 3 of 10.5.12-10.5.13, 2 of 10.5.14
+        assert drawings == 25  # 12 of the original listings, 7 of this edition's 'today' sections, 1 of 10.5.11, 3 of 10.5.12-10.5.13, 2 of 10.5.14
         assert problems == []
     finally:
         context.close()
