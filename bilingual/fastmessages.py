@@ -183,6 +183,8 @@ class _Document:
 _installed: dict[str, Callable[..., Any]] = {}
 _current: list[_Document] = []
 _logged = _Logged()
+#: What the patched ``_publish_msgstr`` did in this process (reported with ``-v``).
+counts = {"calls": 0, "parsed": 0, "plain": 0, "reused": 0, "upstream": 0}
 
 
 def _metadata(env: Any) -> dict[str, Any]:
@@ -201,18 +203,22 @@ def _fast_publish_msgstr(
     from sphinx.util.docutils import LoggingReporter
 
     original = _installed["_publish_msgstr"]
+    counts["calls"] += 1
     if not getattr(config, "bilingual_fast_messages", False):
+        counts["upstream"] += 1
         return original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings)
     filetype = get_filetype(config.source_suffix, source_path)
     parser = registry.create_source_parser(filetype, config=config, env=env)
     myst_config = getattr(env, "myst_config", None)
     if type(parser) is not MystParser or myst_config is None:
+        counts["upstream"] += 1
         return original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings)
     try:
         topmatter = read_topmatter(source)
     except TopmatterReadError:
         topmatter = True
     if topmatter:  # a file-level configuration: the upstream way
+        counts["upstream"] += 1
         return original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings)
 
     page = _current[0] if _current else None
@@ -230,6 +236,7 @@ def _fast_publish_msgstr(
         if _untouched(patch, doc):
             if metadata:
                 env.metadata.setdefault(env.current_document.docname, {}).update(copy.deepcopy(metadata))
+            counts["reused"] += 1
             return patch
 
     doc = docutils.utils.new_document(f"{source_path}:{source_line}:<translated>", settings)
@@ -237,8 +244,10 @@ def _fast_publish_msgstr(
     before = dict(_metadata(env))
     logged = _logged.count
     if plain(source) and _plain_is_safe(myst_config):
+        counts["plain"] += 1
         _render_plain(source, doc, env, myst_config)
     else:
+        counts["parsed"] += 1
         # clear rst_prolog temporarily (as upstream does; MyST does not read it)
         rst_prolog = config.rst_prolog
         config.rst_prolog = None

@@ -152,6 +152,12 @@ def report(app: Sphinx, env: BuildEnvironment) -> None:
         f"listing comments): {percent:.1f}% translated, {fuzzy} fuzzy, {untranslated} untranslated"
     )
     app._bilingual_problems = len(problems)  # type: ignore[attr-defined]
+    if fastmessages.installed():
+        c = fastmessages.counts
+        logger.verbose(
+            f"bilingual: {c['calls']} translated messages published: {c['parsed']} parsed, {c['plain']} plain lines "
+            f"not parsed, {c['reused']} reused from Locale's first pass, {c['upstream']} the upstream way"
+        )
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
@@ -184,10 +190,15 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["edition_switcher_label"] = SWITCHER_LABEL.get(current, "Language")
 
 
-def fast_messages(app: Sphinx, config: Any) -> None:
-    """In a translated edition, parse its messages the cheap way (:mod:`bilingual.fastmessages`)."""
-    if not (_is_translation(config) and config.bilingual_fast_messages):
-        fastmessages.uninstall()
+def fast_messages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """In a translated edition, parse its messages the cheap way (:mod:`bilingual.fastmessages`).
+
+    Checked when there are pages to read, so a rebuild that reads none pays nothing.
+    """
+    if not (_is_translation(app.config) and app.config.bilingual_fast_messages):
+        fastmessages.uninstall()  # another build of this process may have installed it
+        return
+    if not docnames:
         return
     differs = fastmessages.install()
     if differs:
@@ -213,7 +224,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_transform(TranslateListingComments)
     app.add_css_file("bilingual.css")
     app.connect("config-inited", add_assets)
-    app.connect("config-inited", fast_messages)
+    app.connect("env-before-read-docs", fast_messages)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-updated", report)
