@@ -11,6 +11,11 @@ and noisy, so the targets are ratios between figures taken side by side:
 - editing one snippet reruns only it and re-reads only the pages that use it
 - ``pytest snippets`` (no cache) <= slowest snippet + 1.5 s
 - a clean build >= 3 x faster than sphinxcontrib-programoutput doing the same work
+- the English edition costs little more than its own reading and writing (issue 22):
+  a clean ``make html`` <= 1.25 x the CPU of ``make html EDITIONS=ko``, English reading
+  <= 1.5 x Korean reading, and a no-op and a one-snippet rebuild using no more CPU
+  (within 5 %) than without ``bilingual/fastmessages.py`` (``-D
+  bilingual_fast_messages=0``, built in the same run as the "before")
 
 "Plain Sphinx" is the same pages and driver with execution switched off
 (``-D outputcheck_execute=0``).  The peer replaces every output block by
@@ -44,6 +49,13 @@ from common import ROOT, Children, Finished, copy_book, run_async, run_command
 PLAIN = ["-D", "outputcheck_execute=0"]
 EDITED = "asyncio_call_soon"
 USER_BUILD = ["sh", "-c", "make clean && make html"]
+KO_ONLY = ["sh", "-c", "make clean && make html EDITIONS=ko"]
+# Issue 22's "before": the same build with bilingual/fastmessages.py switched off.
+UNPATCHED = ["-D", "bilingual_fast_messages=0"]
+UNPATCHED_ENV = {"SPHINXOPTS": "--fail-on-warning --keep-going -D bilingual_fast_messages=0"}
+#: "No slower than before" allows this much: medians of a shared 2-core machine move by
+#: a few per cent between identical runs.
+NOISE = 1.05
 EDITIONS = {"ko": "Korean", "en": "English"}
 children = Children()
 where = ["the start"]
@@ -54,18 +66,22 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[f
     return done.took, done.output, done.returncode
 
 
-def build(work: Path, *options: str) -> tuple[float, str]:
-    took, out, code = run([sys.executable, "-m", "bilingual.build", "--", *options], work)
-    if code != 0:
-        raise SystemExit(f"bench: the build failed in {work}:\n{out[-3000:]}")
-    return took, out
-
-
-def user_build(work: Path, env: dict[str, str] | None = None) -> Finished:
-    """``make clean && make html`` in ``work``, as a user types it."""
-    done = children.run(USER_BUILD, cwd=work, env=env)
+def build(work: Path, *options: str, cpu: list[float] | None = None) -> tuple[float, str]:
+    """Wall seconds and output of the build driver in ``work``; its CPU seconds (whole
+    process tree) are appended to ``cpu`` when given."""
+    done = children.run([sys.executable, "-m", "bilingual.build", "--", *options], cwd=work)
     if done.returncode != 0:
-        raise SystemExit(f"bench: `make clean && make html` failed in {work}:\n{done.output[-3000:]}")
+        raise SystemExit(f"bench: the build failed in {work}:\n{done.output[-3000:]}")
+    if cpu is not None:
+        cpu.append(done.cpu)
+    return done.took, done.output
+
+
+def user_build(work: Path, env: dict[str, str] | None = None, command: list[str] = USER_BUILD) -> Finished:
+    """``make clean && make html`` in ``work``, as a user types it."""
+    done = children.run(command, cwd=work, env=env)
+    if done.returncode != 0:
+        raise SystemExit(f"bench: `{command[-1]}` failed in {work}:\n{done.output[-3000:]}")
     return done
 
 
@@ -147,11 +163,11 @@ def add_phases(work: Path) -> None:
     (work / "conf.py").write_text((work / "conf.py").read_text() + '\nextensions.append("bench_phases")\n')
 
 
-def phased_build(work: Path, folder: Path) -> tuple[Finished, dict[str, dict[str, float]]]:
+def phased_build(work: Path, folder: Path, env: dict[str, str] | None = None) -> tuple[Finished, dict[str, dict[str, float]]]:
     """``make clean && make html`` with each Sphinx process recording its own CPU by phase."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
-    done = user_build(work, env={"BENCH_PHASES": str(folder)})
+    done = user_build(work, env={"BENCH_PHASES": str(folder), **(env or {})})
     return done, {language: json.loads((folder / f"{language}.json").read_text()) for language in EDITIONS}
 
 
@@ -211,6 +227,8 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
     where[0] = "this book (clean, no-op, one snippet edited)"
     print(f"bench: {where[0]} ...", flush=True)
     ours_clean, ours_noop, ours_edit = [], [], []
+    before_clean, before_noop, before_edit = [], [], []
+    cpu_runs: dict[str, list[float]] = {k: [] for k in ("before no-op", "after no-op", "before edit", "after edit")}
     runs_clean, runs_noop, runs_edit, reread_edit, rerun_names = [], [], [], [], []
     script = work / "snippets" / f"{EDITED}.py"
     original = script.read_text()
@@ -219,16 +237,22 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
         took, out = build(work)
         ours_clean.append(took)
         runs_clean.append(counts(out)[0])
-        took, out = build(work)
+        took, out = build(work, cpu=cpu_runs["after no-op"])
         ours_noop.append(took)
         runs_noop.append(counts(out)[0])
         script.write_text(original + "\n" * (i + 1))  # new bytes, same listing, same output
-        took, out = build(work, "-v")
+        took, out = build(work, "-v", cpu=cpu_runs["after edit"])
         ours_edit.append(took)
         ran, reread = counts(out)
         runs_edit.append(ran)
         reread_edit.append(reread)
         rerun_names.append(snippets_run(out))
+        # the same three with bilingual/fastmessages.py off (issue 22's "before"); its own edit
+        clean(work)
+        before_clean.append(build(work, *UNPATCHED)[0])
+        before_noop.append(build(work, *UNPATCHED, cpu=cpu_runs["before no-op"])[0])
+        script.write_text(original + "\n" * (n + i + 1))
+        before_edit.append(build(work, *UNPATCHED, "-v", cpu=cpu_runs["before edit"])[0])
     script.write_text(original)
     rows["ours, clean, both editions"] = median(ours_clean)
     rows["ours, no-op rebuild"] = median(ours_noop)
@@ -258,16 +282,23 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
     peer_make = copy_book(tmp / "make-peer", with_make=True)
     make_peer(peer_make)
     users: dict[str, list[Finished]] = {"ours": [], "peer": []}
+    # Issue 22: the Korean edition alone, and both without bilingual/fastmessages.py, in turn.
+    english: dict[str, list[Finished]] = {"ko": [], "before": [], "after": users["ours"]}
     for _ in range(n):
         users["ours"].append(user_build(ours_make))
         users["peer"].append(user_build(peer_make))
+        english["ko"].append(user_build(ours_make, command=KO_ONLY))
+        english["before"].append(user_build(ours_make, env=UNPATCHED_ENV))
     listing_runs = max(counts(d.output)[0] for d in users["ours"])
 
     where[0] = "where the CPU of a clean build goes"
     print(f"bench: {where[0]} ...", flush=True)
     phased = copy_book(tmp / "phased", with_make=True)
     add_phases(phased)
-    phase_runs = [phased_build(phased, tmp / "phases") for _ in range(max(3, n // 2))]
+    phase_runs, phase_before = [], []
+    for _ in range(max(3, n // 2)):
+        phase_runs.append(phased_build(phased, tmp / "phases"))
+        phase_before.append(phased_build(phased, tmp / "phases", UNPATCHED_ENV))
     alone = [listing_cpu(work) for _ in range(3)]
     cpu = {
         "bare": startup_cpu(work, "pass"),
@@ -305,12 +336,96 @@ def measure(args: argparse.Namespace, tmp: Path) -> int:
         ("... and re-reads only the pages that use it",
          f"{max(reread_edit)} page reads (1 page x 2 editions)", max(reread_edit) == 2),
     ]
+    rebuilds = {
+        "clean": (median(before_clean), rows["ours, clean, both editions"]),
+        "no-op": (median(before_noop), rows["ours, no-op rebuild"]),
+        "edit": (median(before_edit), rows["ours, one snippet edited"]),
+        "no-op CPU": (median(cpu_runs["before no-op"]), median(cpu_runs["after no-op"])),
+        "edit CPU": (median(cpu_runs["before edit"]), median(cpu_runs["after edit"])),
+    }
     lines = report(rows, targets, counts_ok, slowest_name, n)
     lines += user_report(users, listing_runs, cpu, n, len(phase_runs), len(alone))
+    english_lines, english_missed = english_report(english, phase_before, phase_runs, rebuilds, n)
+    lines += english_lines
     print("\n".join(lines))
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines) + "\n")
-    failed = [t for t in targets if not t[1] <= t[2]] + [c for c in counts_ok if not c[2]]
+    failed = [t for t in targets if not t[1] <= t[2]] + [c for c in counts_ok if not c[2]] + english_missed
     return 1 if failed else 0
+
+
+def reading(runs: list[tuple[Finished, dict[str, dict[str, float]]]], language: str, part: str = "reading") -> float:
+    """Median CPU seconds of one part of one edition's Sphinx process, over phased builds."""
+    spans = {"reading": ("reading starts", "reading ends"), "writing": ("checks end", "exit")}[part]
+    return median([p[language][spans[1]] - p[language][spans[0]] for _, p in runs])
+
+
+def english_report(english: dict[str, list[Finished]], phase_before: list, phase_after: list,
+                   rebuilds: dict[str, tuple[float, float]], n: int) -> tuple[list[str], list[str]]:
+    """Issue 22: what the English edition costs, before and after bilingual/fastmessages.py,
+    from the same run; and its targets, met or not."""
+    cpu = {k: median([d.cpu for d in runs]) for k, runs in english.items()}
+    wall = {k: median([d.took for d in runs]) for k, runs in english.items()}
+    read = {
+        "before": (reading(phase_before, "en"), reading(phase_before, "ko")),
+        "after": (reading(phase_after, "en"), reading(phase_after, "ko")),
+    }
+    write = {
+        "before": (reading(phase_before, "en", "writing"), reading(phase_before, "ko", "writing")),
+        "after": (reading(phase_after, "en", "writing"), reading(phase_after, "ko", "writing")),
+    }
+    targets = [
+        # name, before, after, limit, unit
+        ("clean `make html` CPU / `make html EDITIONS=ko` CPU <= 1.25",
+         cpu["before"] / cpu["ko"], cpu["after"] / cpu["ko"], 1.25, "x"),
+        ("English reading / Korean reading (CPU) <= 1.5",
+         read["before"][0] / read["before"][1], read["after"][0] / read["after"][1], 1.5, "x"),
+        (f"no-op rebuild: CPU no more than before (within {NOISE - 1:.0%})",
+         rebuilds["no-op CPU"][0], rebuilds["no-op CPU"][1], NOISE * rebuilds["no-op CPU"][0], "s"),
+        (f"one-snippet rebuild: CPU no more than before (within {NOISE - 1:.0%})",
+         rebuilds["edit CPU"][0], rebuilds["edit CPU"][1], NOISE * rebuilds["edit CPU"][0], "s"),
+    ]
+    phased_n = len(phase_after)
+    lines = [
+        "",
+        "## The English edition's cost (issue 22)",
+        "",
+        "\"Before\" is the same checkout with `bilingual/fastmessages.py` switched off "
+        "(`SPHINXOPTS='--fail-on-warning --keep-going -D bilingual_fast_messages=0'`, or `-D "
+        "bilingual_fast_messages=0` to the build driver), measured in the same run, in turn with \"after\": "
+        f"`make clean && make html` (both editions), before and after, and `make clean && make html EDITIONS=ko`, "
+        f"{n} runs each, in the copy used above (whole process tree, as above); reading and writing CPU of each "
+        f"edition's Sphinx process from {phased_n} phased builds each (as above); the no-op and one-snippet rebuilds "
+        f"({n} runs each) of the build driver, as in the first table, compared by the CPU of their whole process "
+        "tree (wall time on this shared machine moves with other users' load). Medians.",
+        "",
+        "| figure | before | after |",
+        "| --- | ---: | ---: |",
+        f"| `make clean && make html`, both editions: wall s | {wall['before']:.2f} | {wall['after']:.2f} |",
+        f"| `make clean && make html`, both editions: CPU s | {cpu['before']:.2f} | {cpu['after']:.2f} |",
+        f"| `make clean && make html EDITIONS=ko`: wall s, CPU s (not affected) | {wall['ko']:.2f}, {cpu['ko']:.2f} | |",
+        f"| English edition: reading the pages, CPU s | {read['before'][0]:.2f} | {read['after'][0]:.2f} |",
+        f"| Korean edition: reading the pages, CPU s | {read['before'][1]:.2f} | {read['after'][1]:.2f} |",
+        f"| English edition: writing, CPU s | {write['before'][0]:.2f} | {write['after'][0]:.2f} |",
+        f"| Korean edition: writing, CPU s | {write['before'][1]:.2f} | {write['after'][1]:.2f} |",
+        f"| clean build (build driver), wall s | {rebuilds['clean'][0]:.2f} | {rebuilds['clean'][1]:.2f} |",
+        f"| no-op rebuild, wall s | {rebuilds['no-op'][0]:.2f} | {rebuilds['no-op'][1]:.2f} |",
+        f"| no-op rebuild, CPU s | {rebuilds['no-op CPU'][0]:.2f} | {rebuilds['no-op CPU'][1]:.2f} |",
+        f"| one snippet edited, wall s | {rebuilds['edit'][0]:.2f} | {rebuilds['edit'][1]:.2f} |",
+        f"| one snippet edited, CPU s | {rebuilds['edit CPU'][0]:.2f} | {rebuilds['edit CPU'][1]:.2f} |",
+        "",
+        "| target | before | after | limit | met |",
+        "| --- | ---: | ---: | ---: | :---: |",
+    ]
+    missed = []
+    for name, before, after, limit, unit in targets:
+        met = after <= limit
+        if not met:
+            missed.append(name)
+        lines.append(f"| {name} | {before:.2f} {unit} | {after:.2f} {unit} | {limit:.2f} {unit} | "
+                     f"{'met' if met else '**not met**'} |")
+    print("\n".join(f"bench: target {name}: {after:.2f} {unit} (before {before:.2f} {unit}, limit {limit:.2f} {unit}): "
+                    f"{'met' if after <= limit else 'not met'}" for name, before, after, limit, unit in targets))
+    return lines, missed
 
 
 def main() -> int:

@@ -121,12 +121,16 @@ def _license_header(source: str, first: Comment) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in before)
 
 
-def translate(source: str, lookup: Callable[[str], str | None]) -> tuple[str, list[Comment]]:
+def translate(
+    source: str, lookup: Callable[[str], str | None], found: list[Comment] | None = None
+) -> tuple[str, list[Comment]]:
     """Replace each comment of ``source`` by its translation; return the text and the
-    comments that had none (they stay in the source language)."""
+    comments that had none (they stay in the source language).  ``found``: the
+    comments of ``source`` when the caller has them already (finding them tokenizes
+    the listing and parses every comment as Python)."""
     lines = source.split("\n")
     missing: list[Comment] = []
-    for comment in reversed(comments(source)):
+    for comment in reversed(comments(source) if found is None else found):
         translated = lookup(comment.text)
         if translated is None:
             missing.append(comment)

@@ -4,7 +4,10 @@
   alternates in its head.
 - Korean typography: a Korean-friendly font stack (no downloaded fonts) and
   ``word-break: keep-all`` so Korean words never break in the middle.
-- The Korean edition's search strips particles (:mod:`bilingual.search_ko`).
+- The Korean edition's search strips particles (:mod:`bilingual.search_ko`); the
+  English one stems each word once per build (:mod:`bilingual.search_en`).
+- In the English build, translated messages are parsed without a parser and a
+  throwaway document each (:mod:`bilingual.fastmessages`).
 - In the English build, comments inside listings are translated from ``snippets.po``,
   and every message of a page or listing that the catalogs do not translate (absent,
   empty or fuzzy) is an error naming where the Korean text is.  Problems are kept per
@@ -25,8 +28,9 @@ from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
-from . import catalogs, comments
+from . import catalogs, comments, fastmessages
 from .catalogs import Problem
+from .search_en import SearchEnglishOnce
 from .search_ko import SearchKorean
 
 logger = logging.getLogger(__name__)
@@ -95,8 +99,11 @@ class TranslateListingComments(SphinxTransform):
                 continue
             self.env.note_dependency(str(po))
             original = block.astext()
-            text, missing = comments.translate(original, lambda msgid: catalogs.translation(messages, msgid))
-            page["comments"] += len(comments.comments(original))
+            found = comments.comments(original)
+            text, missing = comments.translate(
+                original, lambda msgid: catalogs.translation(messages, msgid), found=found
+            )
+            page["comments"] += len(found)
             snippet = Path(block.get("source", "listing"))
             shown = snippet.relative_to(self.env.srcdir.parent) if snippet.is_relative_to(self.env.srcdir.parent) else snippet
             file_lines = snippet.read_text(encoding="utf-8").split("\n") if snippet.is_file() else []
@@ -145,6 +152,12 @@ def report(app: Sphinx, env: BuildEnvironment) -> None:
         f"listing comments): {percent:.1f}% translated, {fuzzy} fuzzy, {untranslated} untranslated"
     )
     app._bilingual_problems = len(problems)  # type: ignore[attr-defined]
+    if fastmessages.installed():
+        c = fastmessages.counts
+        logger.verbose(
+            f"bilingual: {c['calls']} translated messages published: {c['parsed']} parsed, {c['plain']} plain lines "
+            f"not parsed, {c['reused']} reused from Locale's first pass, {c['upstream']} the upstream way"
+        )
 
 
 def finish(app: Sphinx, exception: Exception | None) -> None:
@@ -177,6 +190,24 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     context["edition_switcher_label"] = SWITCHER_LABEL.get(current, "Language")
 
 
+def fast_messages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """In a translated edition, parse its messages the cheap way (:mod:`bilingual.fastmessages`).
+
+    Checked when there are pages to read, so a rebuild that reads none pays nothing.
+    """
+    if not (_is_translation(app.config) and app.config.bilingual_fast_messages):
+        fastmessages.uninstall()  # another build of this process may have installed it
+        return
+    if not docnames:
+        return
+    differs = fastmessages.install()
+    if differs:
+        logger.info(
+            "bilingual: translated messages are parsed the upstream way (slower): "
+            f"bilingual/fastmessages.py was checked against other versions: {'; '.join(differs)}"
+        )
+
+
 def add_assets(app: Sphinx, config: Any) -> None:
     config.templates_path = [str(HERE / "templates"), *config.templates_path]
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
@@ -186,11 +217,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("bilingual_source_language", "ko", "env", types=[str])
     app.add_config_value("bilingual_editions", {"ko": "한국어", "en": "English"}, "html", types=[dict])
     app.add_config_value("bilingual_comment_catalog", "snippets", "env", types=[str])
+    app.add_config_value("bilingual_fast_messages", True, "", types=[bool])
     app.add_search_language(SearchKorean)
+    app.add_search_language(SearchEnglishOnce)
     app.add_transform(CheckTranslations)
     app.add_transform(TranslateListingComments)
     app.add_css_file("bilingual.css")
     app.connect("config-inited", add_assets)
+    app.connect("env-before-read-docs", fast_messages)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-updated", report)
