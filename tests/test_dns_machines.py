@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.blocks import OutputBlock
-from outputcheck.interpreters import reader_python
-from outputcheck.matching import matches
-from outputcheck.pages import scan_page
+from outputcheck.reading.blocks import OutputBlock
+from outputcheck.running.interpreters import reader_python
+from outputcheck.judging.matching import matches
+from outputcheck.reading.pages import scan_page
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.interpreters import find, reader_python
-from outputcheck.processes import kill_session, session_members
+from outputcheck.running.interpreters import find, reader_python
+from outputcheck.running.processes import kill_session, session_members
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.interpreters import find
+from outputcheck.running.interpreters import find
 from test_streams_echo import Server, _serve, _session_members
 
 SERVER = "asyncio_echo_server_protocol.py"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.interpreters import reader_python
+from outputcheck.running.interpreters import reader_python
 from test_ssl_echo import running_server
 
 ROOT = Path(__file__).resolve().parent.parent

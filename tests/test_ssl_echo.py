@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.interpreters import reader_python
-from outputcheck.servers import free_port, listening
+from outputcheck.running.interpreters import reader_python
+from outputcheck.running.servers import free_port, listening
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"

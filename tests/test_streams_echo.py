@@ -284,7 +284,7 @@ exec(compile(source.replace(inside, "serve_client,"), {server!r}, "exec"))
 
 @pytest.mark.parametrize("name", ["python3.12", "python3.13"])
 def test_outside_the_group_the_first_ctrl_c_does_not_stop_it_and_the_second_does(name: str) -> None:
-    from outputcheck.interpreters import find
+    from outputcheck.running.interpreters import find
 
     python = find(name)
     if python is None:

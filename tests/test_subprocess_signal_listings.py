@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.hostfacts import host_facts
-from outputcheck.interpreters import reader_python
-from outputcheck.pages import scan_page
-from outputcheck.processes import session_members
-from outputcheck.runner import snippet_environment
+from outputcheck.declaring.hostfacts import host_facts
+from outputcheck.running.interpreters import reader_python
+from outputcheck.reading.pages import scan_page
+from outputcheck.running.processes import session_members
+from outputcheck.running.runner import snippet_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
