@@ -56,6 +56,14 @@ def source_files(spec: RunSpec, snippets_dir: Path) -> dict[str, str]:
     }
 
 
+def tracer_files(site: Path) -> dict[str, str]:
+    """Digest of the code an instrumented run loads from outside the listing: the trace
+    site's ``sitecustomize`` and the modules of the folder above it (the tracer it loads
+    by path), so an edited tracer never serves a trace it did not record."""
+    paths = sorted(site.glob("*.py")) + sorted(site.parent.glob("*.py"))
+    return {f"<trace>/{path.parent.name}/{path.name}": _digest(path.read_bytes()) for path in paths}
+
+
 def source_digest(spec: RunSpec, snippets_dir: Path) -> str:
     """One digest of :func:`source_files` (what the matrix record is keyed on)."""
     return _digest(json.dumps(source_files(spec, snippets_dir), sort_keys=True).encode())[:16]
@@ -88,6 +96,8 @@ class ResultCache:
 
     def key(self, spec: RunSpec, snippets_dir: Path, python: str, env: dict[str, str]) -> str:
         files = source_files(spec, snippets_dir)
+        if spec.trace and env.get("PYTHONPATH"):
+            files.update(tracer_files(Path(env["PYTHONPATH"])))
         material = {
             "format": FORMAT,
             "spec": [spec.snippet, list(spec.args), spec.python, spec.warnings, spec.server, spec.trace],
