@@ -146,7 +146,7 @@ def _handler(signum: int, frame: Any) -> None:
     if _deferring:
         _deferred.append(signum)  # acted on when the write is done (see deferred)
         return
-    _acting = signum
+    _acting = signum = _deferred[0] if _deferred else signum  # the first signal that came
     stopped = processes.stop_all()
     if os.getpid() != _installed_in:  # a forked worker of the command: the command speaks
         os._exit(128 + signum)
