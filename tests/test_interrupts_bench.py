@@ -191,3 +191,20 @@ def test_the_bench_of_interrupts_stops_its_own_make_html(book: Path, tmp_path: P
     assert took < STOPPED_WITHIN, (took, bench.output[-3000:])
     assert left_behind(tmp, tmp_path) == []
     assert (book / "bench" / "INTERRUPTS.md").read_bytes() == report
+
+
+def test_the_live_preview_soak_stops_its_preview_and_its_load(book: Path, tmp_path: Path, tmp: Path) -> None:
+    """``bench/livesoak.py`` (the live-preview part of ``make soak``) runs ``make
+    livehtml`` in a process group of its own beside CPU burners: a volley to the soak
+    stops all of it, and its report is not rewritten."""
+    report = (book / "bench" / "SOAK.md").read_bytes()
+    with Command(book, tmp, "livesoak.py", "--cycles", "50") as soak:
+        soak.wait_until_printed("livesoak: cycle 1/50", 300)
+        wait_for(lambda: any("outputcheck.live" in p for p in processes_under(tmp)), 60, "the next preview")
+        took = soak.volley(VOLLEYS[1])
+    lines = assert_stopped_once(soak.output, VOLLEYS[1])
+    assert [line for line in lines if line.startswith("livesoak: interrupted by ")], soak.output[-3000:]
+    assert soak.proc.returncode in (130, 143), soak.output[-3000:]
+    assert took < STOPPED_WITHIN, (took, soak.output[-3000:])
+    assert left_behind(tmp, tmp_path) == []
+    assert (book / "bench" / "SOAK.md").read_bytes() == report
