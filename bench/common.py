@@ -257,8 +257,9 @@ def on_interrupt(stop: Callable[[], object]) -> None:
                 pass
         raise Interrupted(signum)
 
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) != signal.SIG_IGN:  # inherited ignored (a background job): stays ignored
+            signal.signal(sig, handler)
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
