@@ -186,7 +186,7 @@ def test_the_bench_of_interrupts_stops_its_own_make_html(book: Path, tmp_path: P
         took = bench.volley(VOLLEYS[7])
     lines = assert_stopped_once(bench.output, VOLLEYS[7])
     assert [line for line in lines if line.startswith("bench: interrupted by ")], bench.output[-3000:]
-    assert "during the interrupt measurements, round 1/2" in bench.output, bench.output[-3000:]
+    assert "during the interrupt measurements, round " in bench.output, bench.output[-3000:]
     assert bench.proc.returncode in (130, 143), bench.output[-3000:]
     assert took < STOPPED_WITHIN, (took, bench.output[-3000:])
     assert left_behind(tmp, tmp_path) == []
