@@ -10,7 +10,7 @@
 #   make test            run every test: output blocks (pytest snippets) and the tool's tests
 #   make translations    refresh the English catalogs (docs/locale/en) from the Korean pages
 #   make bench           build speed against its floors and a peer, CPU of make clean && make html (bench/RESULTS.md)
-#   make soak            every listing 100 times idle, 20 loaded, 200 under heavy load; distinct outputs (bench/SOAK.md)
+#   make soak            every listing 100 times idle, 20 loaded, 200 under heavy load; 100 live-preview cycles (bench/SOAK.md)
 #   make clean           remove the build, its environment and the run cache
 
 PYTHON      ?= python3
@@ -25,6 +25,7 @@ EDITIONS    ?= ko en
 EDITION     ?= ko
 BENCH_ARGS  ?=
 SOAK_ARGS   ?=
+LIVE_SOAK_ARGS ?=
 # Debian's epubcheck is a jar; run it with java where the jar is not directly executable.
 EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java -jar /usr/share/java/epubcheck.jar"; \
                  elif command -v epubcheck >/dev/null; then echo epubcheck; fi)
@@ -98,8 +99,14 @@ bench: $(STAMP)
 # Every check run 100 times idle, 20 times with the cores loaded, 200 times under heavy load (CPU
 # burners, a second clean build, Chromium rendering the book); bench/SOAK.md.
 # SOAK_ARGS='--rounds 2 --loaded-rounds 2 --heavy-rounds 3' for a quick try.
+# Then the live preview started, edited, rebuilt, fixed and stopped by random signals, 100
+# times beside a CPU load (a section of bench/SOAK.md; LIVE_SOAK_ARGS='--cycles 5' for a quick
+# try), even when the first part failed; an interrupted soak (130, 143) stops there.
 soak: $(STAMP)
-	$(BIN)/python bench/soak.py $(SOAK_ARGS)
+	@status=0; $(BIN)/python bench/soak.py $(SOAK_ARGS) || status=$$?; \
+	case $$status in 130|143) exit $$status;; esac; \
+	$(BIN)/python bench/livesoak.py $(LIVE_SOAK_ARGS) || status=$$?; \
+	exit $$status
 
 clean:
 	rm -rf $(BUILDDIR)

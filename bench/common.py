@@ -11,7 +11,9 @@ with SIGSTOP first (so nothing forks while it is collected), then killed with SI
 
 SIGINT and SIGTERM stop all of it at once, then interrupt the main thread (by
 cancelling the listing runs under way, or by raising :class:`Interrupted`), so
-``finally`` blocks run and the command exits with 130 or 143.
+``finally`` blocks run and the command exits with 130 or 143.  A second signal (Ctrl-C
+twice, or make passing on the SIGTERM its process group got) changes nothing, and the
+handler waits for nothing the interrupted code may hold (see :func:`on_interrupt`).
 """
 
 from __future__ import annotations
@@ -127,12 +129,16 @@ class Children:
         roots = {p.pid for p in self.started} | ({os.getpid()} if below_self else set())
         return processes.family(roots, [f"{MARKER}={self.token}"])
 
-    def stop(self, below_self: bool = False) -> int:
+    def stop(self, below_self: bool = False, wait: bool = True) -> int:
         """Freeze, then kill, everything started here; return how many processes.
 
         ``below_self`` is the last sweep of a command that ends: it also kills what the
         command's own process started otherwise (a listing run whose start was cut
-        short by the interruption, which outputcheck never got to track)."""
+        short by the interruption, which outputcheck never got to track).
+
+        Without ``wait`` (in a signal handler) it only sends signals: waiting for a
+        started process takes its ``Popen`` lock, which the interrupted main thread holds
+        while it waits for that process itself (``communicate``); the last sweep waits."""
         frozen: set[int] = set()
         for _ in range(10):
             new = self.tree(below_self) - frozen
@@ -141,6 +147,8 @@ class Children:
             processes.signal_all(sorted(new), signal.SIGSTOP)
             frozen |= new
         processes.signal_all(sorted(frozen), signal.SIGKILL)
+        if not wait:
+            return len(frozen)
         for proc in self.started:
             try:
                 proc.wait(timeout=1)
@@ -202,7 +210,7 @@ def run_command(name: str, children: Children, where: list[str], work: Callable[
     last sweep stops everything below this process and the folder is removed."""
     stopped: list[int] = []
     become_subreaper()
-    on_interrupt(lambda: stopped.append(children.stop()))
+    on_interrupt(lambda: stopped.append(children.stop(wait=False)))
     tmp = Path(tempfile.mkdtemp(prefix=f"book-{name}-"))
     try:
         return work(tmp)
@@ -226,21 +234,32 @@ def on_interrupt(stop: Callable[[], object]) -> None:
     its coroutine, as ``asyncio.run`` does for Ctrl-C, so that outputcheck stops every
     listing run in its own ``finally``; anywhere else, :class:`Interrupted` is raised
     where the main thread is.  Later signals are ignored: the cleanup is bounded and
-    must not itself be cut short."""
+    must not itself be cut short.
+
+    A later signal may arrive while the handler runs (Ctrl-C twice; make passing on the
+    SIGTERM of its process group), and Python then runs the handler again in the middle
+    of itself.  So the first statement records the signal, with no call before it (a
+    pending handler runs only at a call), and a handler that finds one recorded returns."""
 
     def handler(signum: int, frame: object) -> None:
+        if _caught:
+            return  # the first signal is being acted on
+        _caught.append(signum)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stop()
-        _caught.append(signum)
         if _running:
             loop, task = _running[-1]
-            loop.call_soon_threadsafe(task.cancel)
-            return
+            try:
+                loop.call_soon_threadsafe(task.cancel)
+                return
+            except RuntimeError:  # the loop has just closed: interrupt where the main thread is
+                pass
         raise Interrupted(signum)
 
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) != signal.SIG_IGN:  # inherited ignored (a background job): stays ignored
+            signal.signal(sig, handler)
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:

@@ -8,6 +8,11 @@ waits a little more (a different moment each round), signals it as a terminal or
 ``kill`` would, and measures two times from the signal: until ``make`` has exited,
 and until no process works in the copy any more (read from ``/proc``).  Then one more
 ``make html`` must pass.  Results go to ``bench/INTERRUPTS.md``.
+
+It is itself a command that starts processes (each ``make html`` in a session of its
+own, so the signals it sends reach nothing else), so it runs in ``make bench``'s frame
+(:func:`common.run_command`): a signal to it stops all of them and it exits with 130 or
+143, its report not rewritten.
 """
 
 from __future__ import annotations
@@ -20,14 +25,15 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, copy_book  # noqa: E402
+from common import ROOT, Children, copy_book, run_command  # noqa: E402
 
 TARGET = 2.0
+children = Children()
+where = ["the start of the interrupt measurements"]
 
 
 def under(folder: Path) -> list[int]:
@@ -57,24 +63,25 @@ def listings_running(book: Path) -> bool:
 
 
 def one_round(book: Path, sig: int, delay: float) -> tuple[float, float, str]:
-    subprocess.run(["make", "clean"], cwd=book, capture_output=True, check=True)
-    proc = subprocess.Popen(["make", "html"], cwd=book, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    if children.run(["make", "clean"], cwd=book).returncode != 0:
+        raise SystemExit(f"bench: make clean failed in {book}")
+    proc = children.start(["make", "html"], cwd=book, stdout=subprocess.PIPE)  # a session (process group) of its own
+    deadline = time.monotonic() + 120
+    while not listings_running(book) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(delay)
+    sent = time.monotonic()
+    os.killpg(proc.pid, sig)
     try:
-        deadline = time.monotonic() + 120
-        while not listings_running(book) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(delay)
-        sent = time.monotonic()
-        os.killpg(proc.pid, sig)
-        _, err = proc.communicate(timeout=60)
-        exited = time.monotonic() - sent
-        while under(book) and time.monotonic() - sent < 30:
-            time.sleep(0.01)
-        gone = time.monotonic() - sent
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        raise SystemExit(f"bench: make html did not end within 60 s of {signal.Signals(sig).name}") from None
+    exited = time.monotonic() - sent
+    children.started.remove(proc)
+    while under(book) and time.monotonic() - sent < 30:
+        time.sleep(0.01)
+    gone = time.monotonic() - sent
+    err = out.decode("utf-8", "replace")
     line = next((x for x in reversed(err.splitlines()) if "interrupted by" in x), "(no line)")
     return exited, gone, line
 
@@ -83,18 +90,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=6)
     args = parser.parse_args()
+    return run_command("bench", children, where, lambda tmp: measure(args, tmp))
+
+
+def measure(args: argparse.Namespace, tmp: Path) -> int:
     rows = []
-    with tempfile.TemporaryDirectory(prefix="book-interrupts-") as tmp:
-        book = copy_book(Path(tmp) / "book", with_make=True)
-        subprocess.run(["make", "venv"], cwd=book, capture_output=True, check=True)
-        for i in range(args.rounds):
-            sig = signal.SIGINT if i % 2 == 0 else signal.SIGTERM
-            delay = 0.25 * i
-            exited, gone, line = one_round(book, sig, delay)
-            rows.append((sig.name, delay, exited, gone, line))
-            print(f"interrupts: {sig.name} {delay:.2f} s into the listings: make exited after {exited:.2f} s, "
-                  f"every process gone after {gone:.2f} s", flush=True)
-        again = subprocess.run(["make", "html"], cwd=book, capture_output=True, text=True)
+    book = copy_book(tmp / "book", with_make=True)
+    where[0] = "the interrupt measurements (make venv in the copy)"
+    if children.run(["make", "venv"], cwd=book).returncode != 0:
+        raise SystemExit(f"bench: make venv failed in {book}")
+    for i in range(args.rounds):
+        where[0] = f"the interrupt measurements, round {i + 1}/{args.rounds}"
+        sig = signal.SIGINT if i % 2 == 0 else signal.SIGTERM
+        delay = 0.25 * i
+        exited, gone, line = one_round(book, sig, delay)
+        rows.append((sig.name, delay, exited, gone, line))
+        print(f"interrupts: {sig.name} {delay:.2f} s into the listings: make exited after {exited:.2f} s, "
+              f"every process gone after {gone:.2f} s", flush=True)
+    where[0] = "the interrupt measurements (the make html after them)"
+    again = children.run(["make", "html"], cwd=book)
     gone_all = [r[3] for r in rows]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from booktools import STOPPED_WITHIN, Book, processes_under, wait_for
+from signalling import INT, TERM, VOLLEYS, Volley, assert_stopped_once, handlers_installed, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = ROOT / "snippets"
@@ -211,3 +212,77 @@ def test_workers_never_take_the_signals_so_the_main_thread_acts_at_once() -> Non
     interrupts.join(interrupts.worker(read_mask, "probe"))
     for sig in (signal.SIGINT, signal.SIGTERM):
         assert seen[0] & (1 << (sig - 1)), f"{sig.name} is not blocked in a worker"
+
+
+# -- two and three signals back to back ---------------------------------------------------
+#
+# Each command of the book that installs the handler, started through make as a user
+# starts it (make's process group: a SIGTERM to it reaches the command twice, once from
+# the group and once passed on by make), on a throwaway book; a volley of signals at one
+# moment of it.  It stops once, within the allowance, with nothing left, and the same
+# command then passes.  The handler itself is probed at every line by
+# tests/test_interrupts_reentry.py; here the commands are whole.
+
+
+def make_here(*args: str) -> list[str]:
+    """The book's own Makefile, run in a throwaway book (its project is the folder)."""
+    venv = ROOT / ".venv"
+    return ["make", "-s", "-f", str(ROOT / "Makefile"), *args, f"VENV={venv}", "-o", f"{venv}/.installed"]
+
+
+COMMANDS = {
+    "update-outputs": (make_here("update-outputs"), "-m outputcheck update"),
+    "matrix": (make_here("matrix"), "-m outputcheck matrix"),
+    "pytest snippets": ([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "snippets"], "pytest"),
+}
+
+#: (command, moment, volley): every volley of signalling.VOLLEYS once, each command at
+#: the moment its handlers are installed and while its listings run.
+CASES = [
+    ("update-outputs", "listings", VOLLEYS[0]),
+    ("update-outputs", "installed", VOLLEYS[5]),
+    ("update-outputs", "confirming", VOLLEYS[6]),
+    ("matrix", "listings", VOLLEYS[1]),
+    ("matrix", "installed", VOLLEYS[4]),
+    ("pytest snippets", "listings", VOLLEYS[2]),
+    ("pytest snippets", "installed", VOLLEYS[3]),
+    ("pytest snippets", "listings", VOLLEYS[7]),
+]
+
+
+def volley_book(book: Book) -> Path:
+    """A listing that runs for a while (its page matches it) and one whose page drifted
+    (make update-outputs writes it; the others skip nothing: it is the same output)."""
+    book.snippet("slow", SLOW)
+    book.snippet("drift", 'print("new")\n')
+    return book.page("page", SLOW_PAGE + "\n```{output}\n$ python3 drift.py\nold\n```\n")
+
+
+@pytest.mark.parametrize("command, moment, volley", CASES, ids=lambda v: str(v))
+def test_a_volley_of_signals_stops_the_command_once(book: Book, command: str, moment: str, volley: Volley) -> None:
+    page = volley_book(book)
+    argv, needle = COMMANDS[command]
+    if command != "update-outputs":  # a block that fails would fail the next command
+        page.write_text(page.read_text().replace("\nold\n", "\nnew\n"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    before = page.read_bytes()
+    proc = start(argv, book.root, env=env)
+    wait_for(lambda: handlers_installed(proc.pid, needle), 120, f"{command} to take the signals")
+    if moment == "listings":
+        wait_for(lambda: running(book, "slow"), 60, "the listing to start")
+        time.sleep(0.3)
+    elif moment == "confirming":  # the three fresh runs that must agree before a page is written
+        wait_for(lambda: sum("drift.py" in p for p in processes_under(book.root / "snippets")) >= 2 or
+                 cache_entries(book) and running(book, "drift"), 60, "the confirming runs")
+    took, output = stop(proc, volley, book.root)
+    lines = assert_stopped_once(output, volley)
+    assert took < STOPPED_WITHIN, (volley, took, output[-3000:])
+    assert processes_under(book.root) == []
+    assert proc.returncode != 0, output[-3000:]
+    assert lines, f"{volley}: no line says the command was interrupted:\n{output[-3000:]}"
+    assert page.read_bytes() == before, "an interrupted command wrote the page"
+    assert cache_entries(book) == []
+    again = subprocess.run(argv, cwd=book.root, env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    if command == "update-outputs":
+        assert "\nnew\n" in page.read_text()

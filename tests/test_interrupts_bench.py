@@ -1,6 +1,6 @@
 """Interrupts of ``make soak`` and ``make bench``, on a private copy of the book and its
-bench: SIGINT or SIGTERM while listings, a concurrent build, CPU burners or Chromium
-run.  The command exits at once with 130 or 143 and one line saying where it was;
+bench: SIGINT, SIGTERM or a volley of them (to make's process group too, which passes
+SIGTERM on) while listings, a concurrent build, CPU burners or Chromium run.  The command exits at once with 130 or 143 and one line saying where it was;
 nothing it started is left (read from /proc) and its report is not rewritten."""
 
 from __future__ import annotations
@@ -18,20 +18,23 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from booktools import STOPPED_WITHIN, copy_of_the_book, processes_under, wait_for
+from booktools import STOPPED_WITHIN, copy_of_the_book, make, processes_under, wait_for
+from signalling import TERM, VOLLEYS, Volley, assert_stopped_once
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 class Command:
-    """A bench script started as a terminal would start it (its own process group),
-    its output collected line by line while it runs."""
+    """A bench script (or ``make`` running one: ``script`` "make") started as a terminal
+    would start it (its own process group), its output collected line by line."""
 
     def __init__(self, book: Path, tmp: Path, script: str, *args: str) -> None:
         self.lines: list[str] = []
+        self.folders = (book, tmp)
+        python = str(PYTHON if PYTHON.exists() else sys.executable)
         self.proc = subprocess.Popen(
-            [str(PYTHON if PYTHON.exists() else sys.executable), f"bench/{script}", *args],
+            make(*args) if script == "make" else [python, f"bench/{script}", *args],
             cwd=book,
             env=dict(os.environ, TMPDIR=str(tmp)),  # its copies, and Chromium's profile, live in tmp
             stdout=subprocess.PIPE,
@@ -61,6 +64,16 @@ class Command:
         took = time.monotonic() - sent
         self.reader.join(5)
         return took
+
+    def volley(self, volley: Volley) -> float:
+        """``volley`` to the whole process group; the seconds until the command had
+        exited and nothing it started was left in its folders."""
+        sent = volley.send(self.proc.pid)
+        self.proc.wait(timeout=30)
+        self.reader.join(5)
+        while left_behind(*self.folders, pause=0) and time.monotonic() - sent < STOPPED_WITHIN:
+            time.sleep(0.02)
+        return time.monotonic() - sent
 
     def __enter__(self) -> Command:
         return self
@@ -92,24 +105,38 @@ def tmp() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def left_behind(*folders: Path) -> list[str]:
-    time.sleep(0.2)
+def left_behind(*folders: Path, pause: float = 0.2) -> list[str]:
+    time.sleep(pause)
     return [p for folder in folders for p in processes_under(folder)]
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_soak_interrupted_while_listings_run(book: Path, tmp_path: Path, tmp: Path, sig: int) -> None:
+@pytest.mark.parametrize("volley", [VOLLEYS[0], VOLLEYS[5]], ids=str)
+def test_soak_interrupted_while_listings_run(book: Path, tmp_path: Path, tmp: Path, volley: Volley) -> None:
+    """A volley of signals (Ctrl-C twice, Ctrl-C then kill ...): one shutdown."""
     report = (book / "bench" / "SOAK.md").read_bytes()
     with Command(book, tmp, "soak.py", "--rounds", "100", "--loaded-rounds", "0",
                  "--heavy-rounds", "0", "--only", "asyncio_gather,asyncio_call_at") as soak:
         soak.wait_until_printed("soak [idle] round 1/100", 120)
         time.sleep(random.uniform(0.2, 1.5))  # inside the second round: its listings run
         assert [p for p in processes_under(tmp) if "asyncio_" in p], "no listing was running"
-        took = soak.interrupt(sig)
-    assert soak.proc.returncode == 128 + sig, soak.output[-3000:]
+        took = soak.volley(volley)
+    lines = assert_stopped_once(soak.output, volley)
+    assert len(lines) == 1 and soak.proc.returncode == 128 + signal.Signals[lines[0].split()[3]], soak.output[-3000:]
     assert took < STOPPED_WITHIN, (took, soak.output[-3000:])
-    name = signal.Signals(sig).name
-    assert f"soak: interrupted by {name} during the idle scenario, round 2/100" in soak.output
+    assert " during the idle scenario, round 2/100" in lines[0], lines
+    assert left_behind(tmp, tmp_path) == []
+    assert (book / "bench" / "SOAK.md").read_bytes() == report
+
+
+def test_make_soak_stopped_by_sigterm_to_makes_process_group(book: Path, tmp_path: Path, tmp: Path) -> None:
+    """A CI runner cancels ``make soak``: SIGTERM to make's group, which make passes on."""
+    report = (book / "bench" / "SOAK.md").read_bytes()
+    args = "--rounds 100 --loaded-rounds 0 --heavy-rounds 0 --only asyncio_gather"
+    with Command(book, tmp, "make", "soak", f"SOAK_ARGS={args}") as soak:
+        soak.wait_until_printed("soak [idle] round 1/100", 120)
+        took = soak.volley(Volley((TERM,), ()))
+    assert took < STOPPED_WITHIN, (took, soak.output[-3000:])
+    assert soak.output.count("soak: interrupted by SIGTERM during the idle scenario, round 2/100") == 1, soak.output[-3000:]
     assert left_behind(tmp, tmp_path) == []
     assert (book / "bench" / "SOAK.md").read_bytes() == report
 
@@ -133,14 +160,51 @@ def test_soak_interrupted_under_the_heavy_load(book: Path, tmp_path: Path, tmp: 
     assert (book / "bench" / "SOAK.md").read_bytes() == report
 
 
-def test_bench_interrupted_during_a_clean_build(book: Path, tmp_path: Path, tmp: Path) -> None:
+def test_make_bench_interrupted_during_a_clean_build(book: Path, tmp_path: Path, tmp: Path) -> None:
+    """``make bench`` cancelled by SIGTERM to make's group (make passes it on) while a
+    clean build runs its listings: the bench stops once, nothing left."""
     report = (book / "bench" / "RESULTS.md").read_bytes()
-    with Command(book, tmp, "run.py", "--runs", "1") as bench:
+    with Command(book, tmp, "make", "bench", "BENCH_ARGS=--runs 1") as bench:
         bench.wait_until_printed("bench: this book (clean, no-op, one snippet edited)", 300)
         wait_for(lambda: [p for p in processes_under(tmp) if "asyncio_" in p], 60, "a build's listings")
-        took = bench.interrupt(signal.SIGTERM)
-    assert bench.proc.returncode == 143, bench.output[-3000:]
+        took = bench.volley(Volley((TERM,), ()))
+    assert bench.proc.returncode != 0, bench.output[-3000:]
     assert took < STOPPED_WITHIN, (took, bench.output[-3000:])
-    assert "bench: interrupted by SIGTERM during this book (clean, no-op, one snippet edited)" in bench.output
+    line = "bench: interrupted by SIGTERM during this book (clean, no-op, one snippet edited)"
+    assert bench.output.count(line) == 1, bench.output[-3000:]
     assert left_behind(tmp, tmp_path) == []
     assert (book / "bench" / "RESULTS.md").read_bytes() == report
+
+
+def test_the_bench_of_interrupts_stops_its_own_make_html(book: Path, tmp_path: Path, tmp: Path) -> None:
+    """``bench/interrupts.py`` (the part of ``make bench`` that measures interrupts) runs
+    ``make html`` in sessions of its own: a volley to the bench stops those too."""
+    report = (book / "bench" / "INTERRUPTS.md").read_bytes()
+    with Command(book, tmp, "interrupts.py", "--rounds", "2") as bench:
+        wait_for(lambda: [p for p in processes_under(tmp) if "asyncio_" in p] or bench.proc.poll() is not None,
+                 300, "the listings of its make html")
+        took = bench.volley(VOLLEYS[7])
+    lines = assert_stopped_once(bench.output, VOLLEYS[7])
+    assert [line for line in lines if line.startswith("bench: interrupted by ")], bench.output[-3000:]
+    assert "during the interrupt measurements, round " in bench.output, bench.output[-3000:]
+    assert bench.proc.returncode in (130, 143), bench.output[-3000:]
+    assert took < STOPPED_WITHIN, (took, bench.output[-3000:])
+    assert left_behind(tmp, tmp_path) == []
+    assert (book / "bench" / "INTERRUPTS.md").read_bytes() == report
+
+
+def test_the_live_preview_soak_stops_its_preview_and_its_load(book: Path, tmp_path: Path, tmp: Path) -> None:
+    """``bench/livesoak.py`` (the live-preview part of ``make soak``) runs ``make
+    livehtml`` in a process group of its own beside CPU burners: a volley to the soak
+    stops all of it, and its report is not rewritten."""
+    report = (book / "bench" / "SOAK.md").read_bytes()
+    with Command(book, tmp, "livesoak.py", "--cycles", "50") as soak:
+        soak.wait_until_printed("livesoak: cycle 1/50", 300)
+        wait_for(lambda: any("outputcheck.live" in p for p in processes_under(tmp)), 60, "the next preview")
+        took = soak.volley(VOLLEYS[1])
+    lines = assert_stopped_once(soak.output, VOLLEYS[1])
+    assert [line for line in lines if line.startswith("livesoak: interrupted by ")], soak.output[-3000:]
+    assert soak.proc.returncode in (130, 143), soak.output[-3000:]
+    assert took < STOPPED_WITHIN, (took, soak.output[-3000:])
+    assert left_behind(tmp, tmp_path) == []
+    assert (book / "bench" / "SOAK.md").read_bytes() == report

@@ -13,6 +13,14 @@ cancels a job.  Whatever the moment, the command:
 
 A signal the command inherited as ignored stays ignored: a build started as a background
 job of a script is meant to survive the Ctrl-C typed for the script.
+
+The handler may itself be interrupted: Ctrl-C pressed twice, or ``make`` passing on the
+SIGTERM that its whole process group got (the command then gets two, a moment apart).
+Python runs the second handler on the same thread, in the middle of the first.  So the
+first thing the handler does is note that it is acting, and a later signal then changes
+nothing (the first one is already stopping everything, with SIGKILL: there is no
+graceful wait left to hurry).  And nothing on the way takes a lock that the interrupted
+code, or the interrupted handler, may hold: such a lock would never be released.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import os
 import signal
 import sys
 import threading
+import _thread
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -36,6 +45,7 @@ _previous: dict[int, Any] = {}
 _cleanups: dict[object, Callable[[], None]] = {}
 _deferred: list[int] = []
 _deferring = 0
+_acting = 0  # the signal being acted on; a later one changes nothing
 _at_exit_registered = False
 _installed_in = 0  # the process that installed the handlers (a forked worker is silent)
 
@@ -128,9 +138,15 @@ def deferred() -> Iterator[None]:
 
 
 def _handler(signum: int, frame: Any) -> None:
+    global _acting
+    # No call between these tests and the assignment: Python runs a pending handler only
+    # at a call (or a loop's jump back), so two handlers can never both pass the tests.
+    if _acting:
+        return  # a second signal while the first is acted on: that one finishes the job
     if _deferring:
-        _deferred.append(signum)
+        _deferred.append(signum)  # acted on when the write is done (see deferred)
         return
+    _acting = signum = _deferred[0] if _deferred else signum  # the first signal that came
     stopped = processes.stop_all()
     if os.getpid() != _installed_in:  # a forked worker of the command: the command speaks
         os._exit(128 + signum)
@@ -145,9 +161,33 @@ def _handler(signum: int, frame: Any) -> None:
         shown = ", ".join(stopped[:6]) + (f" and {len(stopped) - 6} more" if len(stopped) > 6 else "")
         message += f"; stopped {len(stopped)} listing run(s): {shown}"
     message += "; nothing of this run was cached or written"
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
+    _flush_briefly()
     with contextlib.suppress(OSError):
         os.write(2, (message + "\n").encode("utf-8", "replace"))
     os._exit(128 + signum)
+
+
+def _flush_briefly(seconds: float = 0.2) -> None:
+    """Flush what the command printed, waiting at most ``seconds``.
+
+    A stream's buffer has a lock.  Held by the interrupted main thread, flushing raises
+    (a reentrant call); held by a worker blocked on a full pipe, it would wait forever.
+    So the flush runs in a thread of its own (started with ``_thread``: ``threading``
+    takes locks of its own to start one), and the handler waits on a lock of its own.
+    """
+    done = _thread.allocate_lock()
+    done.acquire()
+
+    def flush() -> None:
+        try:
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+        finally:
+            done.release()
+
+    try:
+        _thread.start_new_thread(flush, ())
+    except RuntimeError:  # no thread can start (the interpreter is ending): go on unflushed
+        return
+    done.acquire(timeout=seconds)

@@ -14,6 +14,13 @@ Every started run is registered here until it is stopped, so an interrupt, an ex
 or the end of the interpreter can stop what is still running (:func:`stop_all`).  Once
 stopping has begun nothing new starts and no result is recorded (:func:`stopping`).
 
+:func:`stop_all` runs in a signal handler, which interrupts the main thread wherever it
+is, even inside another call of the handler (a second Ctrl-C, or make passing on the
+SIGTERM its process group got).  So the registry takes no lock: a lock held by the
+interrupted code, or by the interrupted handler, would never be released.  Each change
+of the registry is one dict operation (atomic under the GIL), the stop flag is a plain
+boolean, and :func:`stop_all` reads a copy taken in one call.
+
 Listing processes start with SIGINT, SIGTERM and SIGPIPE at their defaults, whatever the
 builder inherited: a build run as a background job (SIGINT ignored), under ``nohup``
 (SIGHUP ignored) or by cron must still be able to stop a server with Ctrl-C, and a
@@ -28,7 +35,6 @@ import os
 import shutil
 import signal
 import subprocess
-import threading
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -46,14 +52,15 @@ class Interrupted(Exception):
     """The command is stopping (Ctrl-C, SIGTERM, or its end): no run starts or counts."""
 
 
-_stopping = threading.Event()
-_lock = threading.Lock()
+#: Set once, by :func:`stop_all` (a plain flag: ``threading.Event.set`` takes a lock).
+_stopping = False
+#: Every started run by pid; only ever changed by one dict operation at a time (no lock).
 _live: dict[int, Running] = {}
 
 
 def stopping() -> bool:
     """True once :func:`stop_all` began: results of this moment are not to be trusted."""
-    return _stopping.is_set()
+    return _stopping
 
 
 # -- /proc ------------------------------------------------------------------------------
@@ -243,8 +250,7 @@ class Running:
         )
         assert proc.stdout is not None
         running = cls(proc, asyncio.ensure_future(read_capped(proc.stdout, max_output)), token, label or filename)
-        with _lock:
-            _live[proc.pid] = running
+        _live[proc.pid] = running  # registered before the flag is read: stop_all sets it first
         if stopping():  # an interrupt came while it started: it must not outlive the command
             kill_session(proc.pid)
             raise Interrupted(f"{filename} started while the command was stopping")
@@ -264,8 +270,7 @@ class Running:
         kill_marked(self.token)
         if self.proc.returncode is None:
             await self.proc.wait()
-        with _lock:
-            _live.pop(self.proc.pid, None)
+        _live.pop(self.proc.pid, None)
         try:
             data, truncated = await asyncio.wait_for(self.reader, 5.0)
         except asyncio.TimeoutError:  # a process outside the session still holds the pipe
@@ -290,21 +295,21 @@ async def read_capped(stream: asyncio.StreamReader, limit: int) -> tuple[bytes, 
 
 def running_names() -> list[str]:
     """File names of the listings running now (for an interrupt's message)."""
-    with _lock:
-        return sorted(r.name for r in _live.values())
+    return sorted(r.name for r in _live.copy().values())
 
 
 def stop_all(everything_of_owner: bool = True) -> list[str]:
     """Stop every process this command started, and every session they created.
 
-    Safe from a signal handler and from ``atexit``: it only sends signals.  With
-    ``everything_of_owner``, processes that carry this command's owner marker die too,
-    including runs started by a child process of the command (a Sphinx build of
+    Safe from a signal handler, from ``atexit``, and from a handler that interrupted
+    another call of itself: it takes no lock and only reads ``/proc`` and sends signals.
+    With ``everything_of_owner``, processes that carry this command's owner marker die
+    too, including runs started by a child process of the command (a Sphinx build of
     ``make html``).  Returns the names of the listings that were still running.
     """
-    _stopping.set()
-    with _lock:
-        live = list(_live.values())
+    global _stopping
+    _stopping = True
+    live = list(_live.copy().values())  # one call: never a dict that changes while it is read
     for running in live:
         kill_session(running.proc.pid)
     needles = [f"{MARKER}={r.token}" for r in live]
@@ -322,4 +327,5 @@ def stop_all(everything_of_owner: bool = True) -> list[str]:
 
 def forget_stop() -> None:
     """Allow runs again (tests that interrupt in-process, then go on)."""
-    _stopping.clear()
+    global _stopping
+    _stopping = False

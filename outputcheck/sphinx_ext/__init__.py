@@ -25,7 +25,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from . import buildstate, marks, timelines
+from . import buildstate, marks, timelines, wholepages
 from .. import __version__
 from ..running import interpreters, interrupts
 from ..reading.blocks import OutputBlock
@@ -312,6 +312,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("output", OutputDirective)
     app.add_directive("output-variant", OutputVariantDirective)
     buildstate.setup(app)
+    wholepages.setup(app)
     app.connect("config-inited", take_signals)
     app.connect("builder-inited", activate)
     app.connect("env-purge-doc", purge)

@@ -26,11 +26,18 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
+    """The page as served, or "" while the server does not answer (it starts, or a
+    rebuild removed the page for a moment).  A page that comes short of its announced
+    length is not retried: ``IncompleteRead`` fails the test, as half a page would
+    fail a reader (the server must send every page whole)."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
+        response = urllib.request.urlopen(url, timeout=5)
+    except OSError:  # refused, reset, 404 while the page is rebuilt: ask again
         return ""
+    with response:
+        page = response.read().decode("utf-8")
+    assert "</html>" in page, f"{url} was sent without its end ({len(page)} characters)"
+    return page
 
 
 def wait_until(condition, timeout: float, what: str):
