@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..declaring.joins import joined_content
 from ..declaring.normalize import OptionalLine
 from .propose_values import blank, common_prefix, escape, general, note, values
 
@@ -81,16 +82,16 @@ class LinesInAndOut:
         compiled = re.compile(pattern)
         contents = []
         for run in self.runs:
-            parts: list[str] = []
+            groups: list[list[str]] = []
             last = False
             for line in run:
                 m = compiled.fullmatch(line)
                 if m and last:
-                    parts[-1] += m.group(1)
+                    groups[-1].append(line)
                 elif m:
-                    parts.append(m.group(1))
+                    groups.append([line])
                 last = bool(m)
-            contents.append(parts)
+            contents.append([joined_content(compiled, group) for group in groups])
         return all(c == contents[0] for c in contents)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..declaring.joins import joined_content
 from ..declaring.normalize import OptionalLine, _sort_items
 from .propose_values import blank, common_prefix, escape, values
 
@@ -28,16 +29,19 @@ def core_lines(run: list[str], optional: list[OptionalLine], joined: list[str]) 
     joined_patterns = [re.compile(p) for p in joined]
     core: Core = []
     open_pattern: re.Pattern[str] | None = None
+    group: list[str] = []
     for number, line in enumerate(run, start=1):
         if any(p.fullmatch(line) for p in optional_patterns):
             continue
         pattern = next((p for p in joined_patterns if p.fullmatch(line)), None)
         if pattern is not None and pattern is open_pattern:
-            first, _, text = core[-1]
-            core[-1] = (first, number, text + pattern.fullmatch(line).group(1))  # type: ignore[union-attr]
+            first, _, _ = core[-1]
+            group.append(line)
+            core[-1] = (first, number, JOINED + joined_content(pattern, group))
             continue
         if pattern is not None:
-            core.append((number, number, JOINED + pattern.fullmatch(line).group(1)))  # type: ignore[union-attr]
+            group = [line]
+            core.append((number, number, JOINED + joined_content(pattern, group)))
         else:
             core.append((number, number, line))
         open_pattern = pattern
