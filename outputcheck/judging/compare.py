@@ -34,6 +34,7 @@ class Verdict:
     flaky: bool = False  # the run failed, a fresh rerun passed: output varies undeclared
     strict: bool = True  # whether a flaky block fails the check (CI) or is only reported
     first: RunResult | None = None  # the failed first run, when this verdict is its rerun's
+    update_note: str = ""  # what make update-outputs says about the run it writes (its optional lines)
 
     @property
     def ok(self) -> bool:

@@ -66,9 +66,16 @@ class Kinds:
         pattern = general(token)
         if not re.fullmatch(pattern, other):
             pattern = f"(?:{pattern}|{general(other)})"
-        before = re.search(r"[A-Za-z]+[^\w\s]?\s*$", ours[:start])
+        unit = re.match(r"[%]", ours[end:])
+        if unit and re.fullmatch(r"\d", token[-1]):
+            return f"/{pattern}(?={escape(unit.group(0))})/"  # the changing part only: 23% -> \d+(?=%)
+        before = re.search(r"[A-Za-z]+[^\w\s]?(?P<pad>\s*)$", ours[:start])
         if before and re.fullmatch(r"\w", token[0]):
-            return f"/(?<={escape(before.group(0))}){pattern}/"
+            word = before.group(0)[: before.start("pad") - before.start()]
+            if not before.group("pad"):
+                return f"/(?<={escape(word)}){pattern}/"
+            # a column pads its value (%5s): one space after the word, any more belong to the value
+            return f"/(?<={escape(word)} ) *{pattern}/"
         return f"/{pattern}/"
 
     def _blanks_steady_values(self, rule: Rules) -> bool:

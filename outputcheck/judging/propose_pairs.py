@@ -124,8 +124,27 @@ def how_it_differs(text: str, others: set[str]) -> str:
     parts = []
     for i, found in sorted(seen.items()):
         listed = sorted(found)
-        parts.append(f"{ours[i]} here, {', '.join(listed[:3])}{', ...' if len(listed) > 3 else ''} in other runs")
+        parts.append(
+            f"{value_kind([ours[i], *listed])} {ours[i]} here, {', '.join(listed[:3])}"
+            f"{', ...' if len(listed) > 3 else ''} in other runs"
+        )
     return "; ".join(parts)
+
+
+def value_kind(tokens: list[str]) -> str:
+    """What a varying value is, in a word, so that two values of one line are told apart
+    in a note (``size 0 here, 20K in other runs; number 0 here, 1 in other runs``)."""
+    if all(re.fullmatch(r"0x[0-9a-fA-F]+", t) for t in tokens):
+        return "address"
+    if all(re.fullmatch(r"-?\d+\.\d+", t) for t in tokens):
+        return "decimal"
+    if all(re.fullmatch(r"\d+(?:\.\d+)?(?:[KMGTPEZY](?:i?B)?|kB|B)?", t) for t in tokens) and any(
+        not t.isdigit() for t in tokens
+    ):
+        return "size"
+    if all(re.fullmatch(r"-?\d+", t) for t in tokens):
+        return "number"
+    return "value"
 
 
 _CHEAP = re.compile(r"[A-Za-z_].*\d.*|\d{4,}|-?\d+\.\d+|0x[0-9a-fA-F]+|\d+(?:\.\d+)?[A-Za-z]+")
