@@ -76,6 +76,7 @@ class LinesInAndOut:
                 elif line not in joined_lines:
                     found.setdefault(steady, set()).add(key)
             places.append(found)
+        together: dict[tuple[bool, ...], list[str]] = {}
         for key, lines in groups.items():
             present = sum(1 for run in self.runs if any(line in run for line in lines))
             here = {a for found in places for a, keys in found.items() if key in keys}
@@ -84,6 +85,15 @@ class LinesInAndOut:
                 continue  # where it is missing another line stands instead: a line that differs
             self.optional.append(OptionalLine(line_pattern(lines)))
             self._note(lines[0], f"in {present} of {len(self.runs)} runs: {lines[0]}")
+            together.setdefault(tuple(any(line in run for line in lines) for run in self.runs), []).append(lines[0])
+        for presence, firsts in together.items():
+            if len(firsts) > 1 and not all(presence):
+                self._note(
+                    firsts[0],
+                    f"lines {', '.join(repr(f) for f in firsts[:3])}{', ...' if len(firsts) > 3 else ''} come and go "
+                    f"together (in {sum(presence)} of {len(presence)} runs): if they are the listing's results, the "
+                    f"listing is racy: fix it rather than declare them optional",
+                )
 
     def _interleaved(self, head: str, lines: list[str]) -> tuple[str | None, list[str]]:
         """Lines of this head that interleave with lines of another quoted head (``sent
