@@ -16,7 +16,7 @@ from .joins import EXAMPLE, check_joined
 from .normalize import AT_END, ANYWHERE, OptionalLine, VarySpec, parse_unordered, parse_vary
 
 #: Facts of the machine that runs a listing, which a page may only show when declared.
-HOST_FACTS = ("host", "user", "mount", "ip")
+HOST_FACTS = ("host", "user", "mount", "ip", "device", "filesystem")
 
 _PLACE = re.compile(r"(?:after\s+(?P<line>\d+)|(?P<end>at\s+end))\s+")
 _SLASHED = re.compile(r"/(?P<regex>(?:\\.|[^/\\])+)/")
