@@ -266,4 +266,18 @@ def candidates(declared: VarySpec, seen: Findings) -> list[tuple[VarySpec, bool]
         )
         found.append((everything_any, True))
     found += [(spec, False) for spec, _ in list(found)]
-    return list(dict.fromkeys(found))
+    # A size is also a plain number or decimal (0, 509, 1.5): where sizes vary, try them
+    # without the broader number and float first.
+    narrower = [(_without_covered(spec), pairwise) for spec, pairwise in found]
+    return list(dict.fromkeys([*(n for n in narrower if n not in found), *found]))
+
+
+def _without_covered(spec: VarySpec) -> VarySpec:
+    covered = ("number", "float")
+    if "size" not in spec.kinds + spec.any:
+        return spec
+    return replace(
+        spec,
+        kinds=tuple(k for k in spec.kinds if k not in covered or "size" not in spec.kinds),
+        any=tuple(k for k in spec.any if k not in covered or "size" not in spec.any),
+    )

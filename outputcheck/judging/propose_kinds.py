@@ -54,6 +54,9 @@ class Kinds:
     def kind_for(self, ours: str, start: int, end: int, theirs: str, tstart: int, tend: int) -> str:
         """The narrowest kind covering this value on both sides: a named kind when it
         blanks no value that stays the same, else a pattern with the word before it."""
+        token = ours[start:end]
+        if ours[end:end + 1] == "%" and re.fullmatch(r"\d+(?:\.\d+)?", token):
+            return f"/{general(token)}(?=%)/"  # a percentage: the number before % only
         for name in NAMED:
             rule = Rules(VarySpec(any=(name,)))
             if any((s.start, s.end) == (start, end) for s in rule.spans(ours)) and any(
@@ -66,9 +69,6 @@ class Kinds:
         pattern = general(token)
         if not re.fullmatch(pattern, other):
             pattern = f"(?:{pattern}|{general(other)})"
-        unit = re.match(r"[%]", ours[end:])
-        if unit and re.fullmatch(r"\d", token[-1]):
-            return f"/{pattern}(?={escape(unit.group(0))})/"  # the changing part only: 23% -> \d+(?=%)
         before = re.search(r"[A-Za-z]+[^\w\s]?(?P<pad>\s*)$", ours[:start])
         if before and re.fullmatch(r"\w", token[0]):
             word = before.group(0)[: before.start("pad") - before.start()]
