@@ -43,8 +43,9 @@ class LinesInAndOut:
         joined_lines: set[str] = set()
         for head, lines in heads.items():
             pattern = joined_pattern(lines)
-            if pattern and not self._joins_agree(pattern):
-                pattern, lines = self._interleaved(head, lines)
+            if pattern and (not self._joins_agree(pattern) or self._broken_up(pattern)):
+                # data broken up by lines of another kind interleaves as timing has it
+                pattern, lines = self._interleaved(head, lines, fallback=pattern if self._joins_agree(pattern) else None)
             if pattern and self._joins_agree(pattern):
                 self.joined.append(pattern)
                 joined_lines.update(lines)
@@ -95,7 +96,20 @@ class LinesInAndOut:
                     f"listing is racy: fix it rather than declare them optional",
                 )
 
-    def _interleaved(self, head: str, lines: list[str]) -> tuple[str | None, list[str]]:
+    def _broken_up(self, pattern: str) -> bool:
+        """Whether, in some run, lines of ``pattern`` come in several groups with only
+        quoted lines of other kinds between them (``received`` data cut by ``sent``)."""
+        compiled = re.compile(pattern)
+        for run in self.runs:
+            marks = [bool(compiled.fullmatch(line)) for line in run]
+            hits = [i for i, m in enumerate(marks) if m]
+            for a, b in zip(hits, hits[1:]):
+                between = run[a + 1 : b]
+                if between and all(re.match(r"[^'\"]*['\"].*['\"]$", line) for line in between):
+                    return True
+        return False
+
+    def _interleaved(self, head: str, lines: list[str], fallback: str | None = None) -> tuple[str | None, list[str]]:
         """Lines of this head that interleave with lines of another quoted head (``sent
         b'...'`` among ``received b'...'``): one pattern with a named group for each kind,
         when what each kind carried, joined, is the same in every run."""
@@ -109,7 +123,7 @@ class LinesInAndOut:
             pattern = interleaved_pattern({head: lines, other: their_lines})
             if pattern and self._joins_agree(pattern):
                 return pattern, lines + their_lines
-        return None, lines
+        return fallback, lines
 
     def _joins_agree(self, pattern: str) -> bool:
         """Whether every run's joined parts, group by group, are the same data."""
