@@ -19,7 +19,14 @@ written in both editions):
 - commented-out code: a comment whose text parses as Python *and* does something code
   does (a call, an assignment, an import, a def or class, return/await/raise/del, an
   operator, a subscript).  A bare name or ``word: word`` parses too (``# done``,
-  ``# note: later``) but is prose; so is Korean, which never parses as more than a name.
+  ``# note: later``) but is prose; so is Korean, which never parses as more than a name;
+- marker comments, the same in every listing and in every language: a tool's pragma
+  (``# noqa: E402``, ``# type: ignore``, ``# pragma: no cover``, ``# fmt: off``,
+  ``# pylint: disable=...``) and a rule of punctuation (``# ----``, ``# ====``);
+- a comment already in the target language: one with no Hangul in it.  The source
+  language is Korean, so such a comment (an English note in a listing brought from
+  elsewhere) reads the same in the English edition; it is shown as written in both
+  editions and never blocks the build as untranslated.
 """
 
 from __future__ import annotations
@@ -35,7 +42,13 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
-_MARKER = re.compile(r"^#\s*(?:region\b.*|endregion\b.*|!.*|-\*-.*-\*-)\s*$")
+_MARKER = re.compile(
+    r"^#\s*(?:region\b.*|endregion\b.*|!.*|-\*-.*-\*-"
+    r"|(?:noqa|nosec|type|pragma|fmt|pylint|mypy|isort|ruff|pyright|flake8)\b\s*:?.*"
+    r"|[-=#*~_+/\\.]{3,})\s*$"
+)
+#: The source language's script: a comment without it is already in the target language.
+_SOURCE_SCRIPT = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 #: PEP 263: an encoding declaration, which Python only reads on line 1 or 2.
 _ENCODING = re.compile(r"^[ \t\f]*#.*?coding[:=][ \t]*[-\w.]+")
 _LICENSE = re.compile(r"copyright|licen[cs]e|spdx-license-identifier|\(c\)|©", re.IGNORECASE)
@@ -109,7 +122,13 @@ def comments(source: str) -> list[Comment]:
             found.append(Comment(row, row, col, text, full_line))
     if found and _license_header(source, found[0]):
         found = found[1:]
-    return [c for c in found if c.text and not is_code(c.text)]
+    return [c for c in found if c.text and not is_code(c.text) and in_source_language(c.text)]
+
+
+def in_source_language(text: str) -> bool:
+    """Whether a comment is written in the source language (Korean) and so needs a
+    translation; one without Hangul already reads as the target language does."""
+    return _SOURCE_SCRIPT.search(text) is not None
 
 
 def _license_header(source: str, first: Comment) -> bool:

@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         written = update.apply(confirmed, project.root)
         for v in written:
             print(f"updated {v.block.location} [{v.block.command.removeprefix('$ ')}] ({args.runs} fresh runs agreed)")
+            if v.update_note:
+                print(f"  {v.update_note}")
         done = {(v.block.page, v.block.line) for v in written} | {(r.verdict.block.page, r.verdict.block.line) for r in refused}
         failed = [v for v in failed if (v.block.page, v.block.line) not in done]
         if not written and not refused:

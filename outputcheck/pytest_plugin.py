@@ -260,6 +260,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(f"outputcheck: {state.batch.summary()}; {flaky} flaky")
     for verdict in state.written:
         terminalreporter.write_line(f"outputcheck: updated {verdict.block.location} [{verdict.block.command.removeprefix('$ ')}]")
+        if verdict.update_note:
+            terminalreporter.write_line(f"  {verdict.update_note}")
     for refused in state.refused:
         terminalreporter.write_line(f"outputcheck: {refused.report()}")
     for fact in state.host_facts:

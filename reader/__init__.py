@@ -5,6 +5,7 @@
 - ``notes``: ``{checknote}`` (how a run is checked, folded away) and ``{editionchanged}``
   (a change made by this edition, apart from Python's own ``versionchanged``).
 - ``static/reader.css``: captions of listings and runs, the download link, the notes.
+- ``varies``: values an output block declares as varying are marked for the reader.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from sphinx.application import Sphinx
 
-from . import accessible, notes
+from . import accessible, notes, varies
 from .apilinks import LinkApiNames
 
 HERE = Path(__file__).parent
@@ -30,4 +31,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("reader.css")
     app.connect("config-inited", _add_static)
     accessible.setup(app)
+    varies.setup(app)
     return {"version": "0.1.0", "parallel_read_safe": True, "parallel_write_safe": True}

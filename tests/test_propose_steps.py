@@ -103,7 +103,8 @@ def test_out_of_order_finds_the_smallest_permuted_ranges() -> None:
 def test_shapes_and_how_a_line_differs() -> None:
     assert shape(["task a done", "task b done"]) == "task .* done"
     assert shape(["apple", "pear"]) is None
-    assert how_it_differs("pid 7 up", {"pid 8 up", "pid 9 up"}) == "7 here, 8, 9 in other runs"
+    assert how_it_differs("pid 7 up", {"pid 8 up", "pid 9 up"}) == "number 7 here, 8, 9 in other runs"
+    assert how_it_differs("a 0 b 0", {"a 20K b 1"}) == "size 0 here, 20K in other runs; number 0 here, 1 in other runs"
     assert how_it_differs("pid 7 up", {"gone"}) == "other runs: 'gone'"
 
 

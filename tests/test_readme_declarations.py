@@ -40,3 +40,28 @@ def test_the_examples_hold_for_the_runs_they_describe() -> None:
     assert not matches(executors.text, other.replace("stopped pid 77", "stopped pid 78"), executors.vary)
     gather = by_command["$ python3 gather.py"]
     assert matches(gather.text, gather.text.replace("task b done\ntask a done", "task a done\ntask b done"), gather.vary)
+
+
+def test_the_advice_examples_hold_and_still_catch_a_wrong_value() -> None:
+    by_command = {block.command: block for block in examples()}
+    workers = by_command["$ python3 workers.py"]
+    crossed = workers.text.replace("PID  9998", "PID 10002")
+    assert matches(workers.text, crossed, workers.vary)  # the pid reached five digits
+    assert not matches(workers.text, crossed.replace("exit code 0", "exit code 1"), workers.vary)
+    assert not matches(workers.text, workers.text.replace("exited, PID  9998", "exited, PID  9999"), workers.vary)
+    volumes = by_command["$ python3 volumes.py"]
+    fuller = volumes.text.replace(" 4.3K 1020K   0%", "  617K  407K  60%")
+    assert matches(volumes.text, fuller, volumes.vary)
+    assert not matches(volumes.text, fuller.replace("/srv/logs", "/srv/log"), volumes.vary)
+    slow = by_command["$ python3 slow.py"]
+    line = ("Executing <Task pending name='Task-1' coro=<main() running at slow.py:18> created at "
+            "<python>/lib/python3.13/asyncio/runners.py:117> took 0.151 seconds")
+    run = slow.text.replace("main: got", line + "\nmain: got")
+    assert matches(slow.text, run, slow.vary) and not matches(slow.text, run.replace("KEY", "KEX"), slow.vary)
+    interleaved = by_command["$ python3 interleaved.py"]
+    other = interleaved.text.replace(
+        "client: received b'This is the mess'\nclient: sent b'It will be sent '\nclient: received b'age. It will be sent '",
+        "client: sent b'It will be sent '\nclient: received b'This is the message. It will be sent '",
+    )
+    assert other != interleaved.text and matches(interleaved.text, other, interleaved.vary)
+    assert not matches(interleaved.text, other.replace("message.", "massage."), interleaved.vary)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .joins import EXAMPLE, check_joined
 from .normalize import AT_END, ANYWHERE, OptionalLine, VarySpec, parse_unordered, parse_vary
 
 #: Facts of the machine that runs a listing, which a page may only show when declared.
-HOST_FACTS = ("host", "user", "mount", "ip")
+HOST_FACTS = ("host", "user", "mount", "ip", "device", "filesystem")
 
 _PLACE = re.compile(r"(?:after\s+(?P<line>\d+)|(?P<end>at\s+end))\s+")
 _SLASHED = re.compile(r"/(?P<regex>(?:\\.|[^/\\])+)/")
@@ -86,18 +87,13 @@ def parse_optional(value: str, nlines: int) -> tuple[OptionalLine, ...]:
 
 def parse_joined(value: str) -> tuple[str, ...]:
     """``"/received b'(.*)'/"`` -> the patterns.  Consecutive lines matching one pattern
-    count as one: what its group captured, joined; at most one group, so it is clear what
-    is joined (write ``(?:...)`` for grouping that captures nothing)."""
-    example = "write ':joined: /received b'(.*)'/' (the group is the part that is joined)"
+    count as one: what its group captured, joined; one group that takes part in every
+    line, or named groups joined apart (:mod:`.joins`)."""
     patterns: list[str] = []
-    for place, regex in _items(value, "joined", example):
+    for place, regex in _items(value, "joined", EXAMPLE):
         if place:
-            raise ValueError(f":joined: takes patterns only, not {place.group(0).strip()!r}; {example}")
-        if _regex(regex, "joined").groups > 1:
-            raise ValueError(
-                f":joined: /{regex}/ has {_regex(regex, 'joined').groups} groups; give one group around "
-                f"the part that is joined (use (?:...) for the others)"
-            )
+            raise ValueError(f":joined: takes patterns only, not {place.group(0).strip()!r}; {EXAMPLE}")
+        check_joined(regex, _regex(regex, "joined"))
         patterns.append(regex)
     return tuple(patterns)
 
@@ -141,6 +137,19 @@ def parse_host(value: str) -> tuple[str, ...]:
     return tuple(facts)
 
 
+def _combinable(kinds: tuple[str, ...], option: str) -> None:
+    """Declared kinds are matched as one pattern (each value of a line is one kind's);
+    a pattern that only works alone (a global flag, a group name used twice) is refused."""
+    own = [k for k in kinds if k.startswith("/")]
+    try:
+        re.compile("|".join(f"(?P<_kind{i}>{k[1:-1]})" for i, k in enumerate(own)))
+    except re.error as exc:
+        raise ValueError(
+            f":{option}: the patterns {', '.join(own)} cannot be matched together with the other kinds ({exc}); "
+            f"write flags inside the pattern as (?i:...), not (?i) at its start, and give no two groups one name"
+        ) from None
+
+
 def declarations(options: Mapping[str, str], nlines: int) -> VarySpec:
     """Everything a block declares about its runs, checked against each other."""
     kinds = parse_vary(options.get("vary", ""), "vary")
@@ -151,6 +160,9 @@ def declarations(options: Mapping[str, str], nlines: int) -> VarySpec:
             f"{', '.join(both)} is declared in both :vary: (keeps identity) and :any: (any value each "
             f"time); keep it in one of them"
         )
+    _combinable(kinds, "vary")
+    _combinable(any_kinds, "any")
+    _combinable(kinds + any_kinds, "vary: and :any")
     unordered, shuffled = parse_unordered_items(options.get("unordered", ""), nlines)
     optional = parse_optional(options.get("optional", ""), nlines)
     for item in optional:

@@ -35,8 +35,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-MARKERS = {"host": "<host>", "user": "<user>", "mount": "<mount>", "ip": "<ip>"}
-WHAT = {"host": "host name", "user": "user name", "mount": "mount point", "ip": "network address"}
+MARKERS = {
+    "host": "<host>", "user": "<user>", "mount": "<mount>", "ip": "<ip>", "device": "<device>", "filesystem": "<filesystem>",
+}
+WHAT = {
+    "host": "host name", "user": "user name", "mount": "mount point", "ip": "network address",
+    "device": "block device", "filesystem": "filesystem name",
+}
+#: Names a mount's source takes on every machine (``tmpfs /dev/shm tmpfs``): not facts of one.
+GENERIC_SOURCES = frozenset({"none", "tmpfs", "overlay", "shm", "rootfs", "udev", "sysfs", "proc", "devpts", "mqueue"})
 
 GENERIC_HOSTS = frozenset({"", "localhost", "localhost.localdomain", "localhost6"})
 GENERIC_USERS = frozenset({"", "root"})
@@ -53,6 +60,8 @@ _EDGES = {
     "user": (r"(?<![\w.-])", r"(?![\w-])"),
     "mount": (r"(?<![\w.@+/-])", r"(?![\w.@+-])"),  # a path below it counts too: <mount>/data
     "ip": (r"(?<![\w.])", r"(?!\w|\.\d)"),  # IPv4: a port may follow, 192.0.2.7:8080
+    "device": (r"(?<![\w.@+/-])", r"(?![\w.@+/-])"),  # /dev/vda, not /dev/vda1 (a device of its own)
+    "filesystem": (r"(?<![\w.-])", r"(?![\w-])"),
     "ipv6": (r"(?<![\w:.])", r"(?![\w:])"),
 }
 
@@ -65,6 +74,8 @@ class Machine:
     users: tuple[str, ...] = ()
     mounts: tuple[str, ...] = ()
     addresses: tuple[str, ...] = ()
+    devices: tuple[str, ...] = ()  # block devices: /dev/vda, /dev/mapper/root
+    filesystems: tuple[str, ...] = ()  # names of this machine's filesystems: labels, UUIDs, mount sources
 
     @classmethod
     def here(cls) -> Machine:
@@ -75,6 +86,7 @@ class Machine:
         """(kind, value), longest value first, so ``/mnt/data/x`` wins over ``/mnt/data``."""
         found = [("host", v) for v in self.hosts] + [("user", v) for v in self.users]
         found += [("mount", v) for v in self.mounts] + [("ip", v) for v in self.addresses]
+        found += [("device", v) for v in self.devices] + [("filesystem", v) for v in self.filesystems]
         return sorted(set(found), key=lambda item: (-len(item[1]), item))
 
     @property
@@ -135,7 +147,47 @@ def _here() -> Machine:
         users=tuple(sorted(users - GENERIC_USERS)),
         mounts=tuple(sorted(mount_points(_read("/proc/self/mounts")))),
         addresses=tuple(sorted(addresses())),
+        devices=tuple(sorted(block_devices(_read("/proc/self/mounts"), _read("/proc/partitions")))),
+        filesystems=tuple(sorted(filesystem_names(_read("/proc/self/mounts"), _listing("/dev/disk/by-label"),
+                                                  _listing("/dev/disk/by-uuid")))),
     )
+
+
+def _listing(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def block_devices(mounts: str, partitions: str) -> set[str]:
+    """This machine's block devices, as a df or mount listing names them (``/dev/vda``):
+    the sources of its mounts under /dev, and every disk and partition the kernel knows."""
+    found = {f"/dev/{fields[3]}" for line in partitions.splitlines()[1:]
+             if len(fields := line.split()) == 4 and fields[0].isdigit()}
+    for line in mounts.splitlines():
+        source = line.split()[0] if line.split() else ""
+        if source.startswith("/dev/") and source not in ("/dev/root",):
+            found.add(source)
+    return found
+
+
+def filesystem_names(mounts: str, labels: list[str] = (), uuids: list[str] = ()) -> set[str]:
+    """Names of this machine's filesystems: the labels and UUIDs of its disks, and the
+    source names of its mounts that are not a device, a path or a name every machine has
+    (``tmpfs``, ``overlay``, a filesystem type)."""
+    found = {re.sub(r"\\x([0-9a-f]{2})", lambda m: chr(int(m.group(1), 16)), name) for name in labels}
+    found |= {u for u in uuids if len(u) >= 8}
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        source, fstype = fields[0], fields[2]
+        if "/" in source or ":" in source or source in GENERIC_SOURCES or source in PSEUDO_FILESYSTEMS or source == fstype:
+            continue
+        if len(source) >= 3:
+            found.add(source)
+    return found
 
 
 def _read(path: str) -> str:

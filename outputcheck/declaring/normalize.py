@@ -89,7 +89,11 @@ def parse_vary(value: str, option: str = "vary") -> tuple[str, ...]:
 
     ``option`` is the option being read (``vary`` or ``any``), named in the message."""
     kinds: list[str] = []
-    for raw in _split_items(value):
+    try:
+        items = _split_items(value)
+    except ValueError as exc:
+        raise ValueError(f":{option}: {exc}; write kinds and /patterns/ separated by commas, e.g. ':{option}: float, /Task-\\d+/'") from None
+    for raw in items:
         if raw.startswith("/") and raw.endswith("/") and len(raw) > 2:
             try:
                 re.compile(raw[1:-1])

@@ -7,7 +7,10 @@ problem without rerunning anything by hand.
 
 from __future__ import annotations
 
+import difflib
+import re
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..running import interpreters
@@ -34,6 +37,7 @@ class Verdict:
     flaky: bool = False  # the run failed, a fresh rerun passed: output varies undeclared
     strict: bool = True  # whether a flaky block fails the check (CI) or is only reported
     first: RunResult | None = None  # the failed first run, when this verdict is its rerun's
+    update_note: str = ""  # what make update-outputs says about the run it writes (its optional lines)
 
     @property
     def ok(self) -> bool:
@@ -231,7 +235,7 @@ def flaky(first: Verdict, rerun: Verdict, strict: bool) -> Verdict:
     """
     a = first.actual.split("\n")
     b = rerun.actual.split("\n")
-    moved = _moved_lines(a, b)
+    moved = _moved_lines(a, b, first.block)
     details = [
         "first run, which differed from the page:",
         _indent(first.details or _shorten(first.actual), "  "),
@@ -255,13 +259,29 @@ def flaky(first: Verdict, rerun: Verdict, strict: bool) -> Verdict:
     )
 
 
-def _moved_lines(a: list[str], b: list[str]) -> list[tuple[str, int, int]]:
-    """Lines found once in each run but at different places: (text, index in a, index in b)."""
-    where_b = {}
-    for j, line in enumerate(b):
-        where_b.setdefault(line, []).append(j)
+def _moved_lines(a: list[str], b: list[str], block: OutputBlock | None = None) -> list[tuple[str, int, int]]:
+    """Lines that really moved between two runs, and that the block does not let move:
+    (text, index in a, index in b).  A line moved when its order with another line
+    changed; one that only shifted because lines were inserted before it did not.  Lines
+    of a declared unordered group, optional lines and lines of a joined group may move,
+    so they neither count as moved nor make others count."""
+    allowed = _allowed_to_move(block)
+    where_b = {line: j for j, line in enumerate(b) if b.count(line) == 1}
+    common = [(i, where_b[line], line) for i, line in enumerate(a)
+              if a.count(line) == 1 and line in where_b and not allowed(line)]
     moved = []
-    for i, line in enumerate(a):
-        if a.count(line) == 1 and len(where_b.get(line, [])) == 1 and where_b[line][0] != i:
-            moved.append((line, i, where_b[line][0]))
+    for i, j, line in common:
+        if any((i < k) != (j < m) for k, m, _ in common if k != i):
+            moved.append((line, i, j))
     return moved
+
+
+def _allowed_to_move(block: OutputBlock | None) -> Callable[[str], bool]:
+    """Whether the block's declarations let a line come, go or move."""
+    if block is None:
+        return lambda line: False
+    vary = block.vary
+    patterns = [re.compile(p) for p in (*vary.shuffled, *vary.joined, *(o.pattern for o in vary.optional))]
+    lines = block.text.split("\n")
+    ranged = {lines[k] for a, b in vary.unordered for k in range(a - 1, min(b, len(lines)))}
+    return lambda line: line in ranged or any(p.fullmatch(line) for p in patterns)

@@ -24,6 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..declaring.joins import joined_content
 from .matching import Rules, Span, rules
 from ..declaring.normalize import VarySpec, canonical_lines
 
@@ -54,7 +55,7 @@ def _units(lines: list[str], r: Rules, ranges: Sequence[tuple[int, int]] = ()) -
             last = units[-1] if units else None
             if last and last.joined and last.key and last.key.startswith(f"{pattern.pattern}\0"):
                 last.lines.append(line)
-                content = "".join(r.joined_part(pattern, x) for x in last.lines)
+                content = joined_content(pattern, last.lines)
                 last.key = f"{pattern.pattern}\0{r.key(content)}"
                 continue
             units.append(Unit([line], number, f"{pattern.pattern}\0{r.key(r.joined_part(pattern, line))}", True))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..declaring.joins import joined_content
 from ..declaring.normalize import AT_END, ANYWHERE, VarySpec
 
 
@@ -43,10 +44,8 @@ Element = Line | Place | Joined | Unordered
 
 
 def joined_part(pattern: re.Pattern[str], line: str) -> str:
-    """What a line of a joined group adds to the group: its pattern's group."""
-    m = pattern.fullmatch(line)
-    assert m is not None
-    return m.group(1) if pattern.groups else m.group(0)
+    """What a line of a joined group adds to the group, on its own."""
+    return joined_content(pattern, [line])
 
 
 class PageLayout:
@@ -122,7 +121,7 @@ class PageLayout:
                 elements.append(Unordered(self._items([lines[k] for k in group])))
             else:
                 assert joined is not None
-                elements.append(Joined(joined, "".join(self.joined_part(joined, lines[k]) for k in group)))
+                elements.append(Joined(joined, joined_content(joined, [lines[k] for k in group])))
             place_after(group[-1] + 1)
             i = group[-1] + 1
         if AT_END in self.places:
@@ -131,15 +130,15 @@ class PageLayout:
 
     def _items(self, lines: list[str]) -> tuple[Line | Joined, ...]:
         """The lines of an unordered range as items: a joined group stays one item."""
-        items: list[Line | Joined] = []
+        items: list[Line | tuple[re.Pattern[str], list[str]]] = []
         last: re.Pattern[str] | None = None
         for line in lines:
             pattern = self.joined_pattern(line)
-            if pattern is not None and pattern is last and isinstance(items[-1], Joined):
-                items[-1] = Joined(pattern, items[-1].content + self.joined_part(pattern, line))
+            if pattern is not None and pattern is last and isinstance(items[-1], tuple):
+                items[-1][1].append(line)
             elif pattern is not None:
-                items.append(Joined(pattern, self.joined_part(pattern, line)))
+                items.append((pattern, [line]))
             else:
                 items.append(Line(line))
             last = pattern
-        return tuple(items)
+        return tuple(Joined(i[0], joined_content(*i)) if isinstance(i, tuple) else i for i in items)

@@ -28,6 +28,7 @@ Each step is a unit of its own: ``propose_values`` (1), ``propose_lines`` (2),
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field, replace
 from typing import Protocol
@@ -53,6 +54,9 @@ class Proposal:
     note: str = ""
     text: str = ""  # the first run: the page's text the declaration was checked with
     pairwise: bool = True  # it holds whichever run the page shows (else only with ``text``)
+    spec: VarySpec | None = None  # the proposed declaration, as read
+    held: tuple[int, int] | None = None  # (new fresh runs it held in, new fresh runs it was checked on)
+    earlier: list[str] = field(default_factory=list)  # proposals that new runs broke, and how often
 
     def option_lines(self) -> list[str]:
         """Every declaration option line of the proposed block (paste these)."""
@@ -69,6 +73,10 @@ class Proposal:
             lines.append(f"  no declaration found that makes them agree{': ' + self.note if self.note else ''}")
             lines.append(f"  next: make snippets/{name} print the same thing each run, or declare by hand what varies")
             return "\n".join(lines)
+        if self.earlier:
+            lines += [f"  {line}" for line in self.earlier]
+        if self.held:
+            lines.append(f"  checked on {self.held[1]} new fresh runs before it is shown: it held in {self.held[0]} of {self.held[1]}")
         if self.pairwise:
             lines.append("  proposed declaration (every run matches every other under it):")
             lines += [f"    {line}" for line in self.option_lines()]
@@ -122,11 +130,28 @@ def propose(block: OutputBlock, transcripts: list[str]) -> Proposal | None:
             options = declaration_options(candidate)
             before = declaration_options(block.vary)
             new = [f":{k}: {v}" for k, v in options.items() if before.get(k) != v]
-            return Proposal(block, len(transcripts), analysis.varied, options, new, text=transcripts[0], pairwise=pairwise)
+            return Proposal(
+                block, len(transcripts), analysis.varied, options, new, text=transcripts[0], pairwise=pairwise, spec=candidate
+            )
+    varied = analysis.varied or _first_difference(transcripts)
     return Proposal(
-        block, len(transcripts), analysis.varied, None,
-        note="the runs differ in ways no declaration describes (see above)", text=transcripts[0],
+        block, len(transcripts), varied, None,
+        note="the runs differ in ways no declaration describes (the lines above)", text=transcripts[0],
     )
+
+
+def _first_difference(transcripts: list[str]) -> list[str]:
+    """When no step could name what varied: the lines of the first run that another run
+    does not have, and the other run's instead, so the author sees it."""
+    first = transcripts[0].split("\n")
+    other = next(t for t in transcripts[1:] if t != transcripts[0]).split("\n")
+    notes = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, first, other, autojunk=False).get_opcodes():
+        if tag != "equal":
+            ours = "; ".join(first[i1:i2]) or "(nothing)"
+            theirs = "; ".join(other[j1:j2]) or "(nothing)"
+            notes.append(f"line {i1 + 1}: {ours}   (another run: {theirs})")
+    return notes[:10]
 
 
 class _Analysis:
@@ -241,4 +266,18 @@ def candidates(declared: VarySpec, seen: Findings) -> list[tuple[VarySpec, bool]
         )
         found.append((everything_any, True))
     found += [(spec, False) for spec, _ in list(found)]
-    return list(dict.fromkeys(found))
+    # A size is also a plain number or decimal (0, 509, 1.5): where sizes vary, try them
+    # without the broader number and float first.
+    narrower = [(_without_covered(spec), pairwise) for spec, pairwise in found]
+    return list(dict.fromkeys([*(n for n in narrower if n not in found), *found]))
+
+
+def _without_covered(spec: VarySpec) -> VarySpec:
+    covered = ("number", "float")
+    if "size" not in spec.kinds + spec.any:
+        return spec
+    return replace(
+        spec,
+        kinds=tuple(k for k in spec.kinds if k not in covered or "size" not in spec.kinds),
+        any=tuple(k for k in spec.any if k not in covered or "size" not in spec.any),
+    )

@@ -54,6 +54,9 @@ class Kinds:
     def kind_for(self, ours: str, start: int, end: int, theirs: str, tstart: int, tend: int) -> str:
         """The narrowest kind covering this value on both sides: a named kind when it
         blanks no value that stays the same, else a pattern with the word before it."""
+        token = ours[start:end]
+        if ours[end:end + 1] == "%" and re.fullmatch(r"\d+(?:\.\d+)?", token):
+            return f"/{general(token)}(?=%)/"  # a percentage: the number before % only
         for name in NAMED:
             rule = Rules(VarySpec(any=(name,)))
             if any((s.start, s.end) == (start, end) for s in rule.spans(ours)) and any(
@@ -66,9 +69,13 @@ class Kinds:
         pattern = general(token)
         if not re.fullmatch(pattern, other):
             pattern = f"(?:{pattern}|{general(other)})"
-        before = re.search(r"[A-Za-z]+[^\w\s]?\s*$", ours[:start])
+        before = re.search(r"[A-Za-z]+[^\w\s]?(?P<pad>\s*)$", ours[:start])
         if before and re.fullmatch(r"\w", token[0]):
-            return f"/(?<={escape(before.group(0))}){pattern}/"
+            word = before.group(0)[: before.start("pad") - before.start()]
+            if not before.group("pad"):
+                return f"/(?<={escape(word)}){pattern}/"
+            # a column pads its value (%5s): one space after the word, any more belong to the value
+            return f"/(?<={escape(word)} ) *{pattern}/"
         return f"/{pattern}/"
 
     def _blanks_steady_values(self, rule: Rules) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..declaring.joins import joined_content
 from ..declaring.normalize import OptionalLine
 from .propose_values import blank, common_prefix, escape, general, note, values
 
@@ -42,13 +43,22 @@ class LinesInAndOut:
         joined_lines: set[str] = set()
         for head, lines in heads.items():
             pattern = joined_pattern(lines)
+            if pattern and (not self._joins_agree(pattern) or self._broken_up(pattern)):
+                # data broken up by lines of another kind interleaves as timing has it
+                pattern, lines = self._interleaved(head, lines, fallback=pattern if self._joins_agree(pattern) else None)
             if pattern and self._joins_agree(pattern):
                 self.joined.append(pattern)
                 joined_lines.update(lines)
-                counts = sorted({sum(1 for _, line in run if line in lines) for run in moving})
+                counts = sorted({sum(1 for line in run if line in lines) for run in self.runs})
+                kinds = sorted({m.group(0) for line in lines if (m := re.match(r"[^'\"]*['\"]", line))})
+                what = " and ".join(f"{k}..." for k in kinds)
+                first = next((line for line in self.runs[0] if line in lines), lines[0])
+                many = f"{counts[0]} to {counts[-1]}" if len(counts) > 1 else f"{counts[0]}"
                 self._note(
-                    lines[0],
-                    f"the same data in {counts[0]} to {counts[-1]} lines: {head}..."
+                    first,
+                    f"lines of {len(kinds)} kinds interleave differently, each kind carrying the same data: {what} "
+                    f"({many} lines)" if len(kinds) > 1
+                    else f"the same data in {counts[0]} to {counts[-1]} lines: {head}..."
                     if len(counts) > 1 else f"the same data, split differently: {head}...",
                 )
         groups: dict[str, list[str]] = {}
@@ -67,6 +77,7 @@ class LinesInAndOut:
                 elif line not in joined_lines:
                     found.setdefault(steady, set()).add(key)
             places.append(found)
+        together: dict[tuple[bool, ...], list[str]] = {}
         for key, lines in groups.items():
             present = sum(1 for run in self.runs if any(line in run for line in lines))
             here = {a for found in places for a, keys in found.items() if key in keys}
@@ -75,22 +86,60 @@ class LinesInAndOut:
                 continue  # where it is missing another line stands instead: a line that differs
             self.optional.append(OptionalLine(line_pattern(lines)))
             self._note(lines[0], f"in {present} of {len(self.runs)} runs: {lines[0]}")
+            together.setdefault(tuple(any(line in run for line in lines) for run in self.runs), []).append(lines[0])
+        for presence, firsts in together.items():
+            if len(firsts) > 1 and not all(presence):
+                self._note(
+                    firsts[0],
+                    f"lines {', '.join(repr(f) for f in firsts[:3])}{', ...' if len(firsts) > 3 else ''} come and go "
+                    f"together (in {sum(presence)} of {len(presence)} runs): if they are the listing's results, the "
+                    f"listing is racy: fix it rather than declare them optional",
+                )
+
+    def _broken_up(self, pattern: str) -> bool:
+        """Whether, in some run, lines of ``pattern`` come in several groups with only
+        quoted lines of other kinds between them (``received`` data cut by ``sent``)."""
+        compiled = re.compile(pattern)
+        for run in self.runs:
+            marks = [bool(compiled.fullmatch(line)) for line in run]
+            hits = [i for i, m in enumerate(marks) if m]
+            for a, b in zip(hits, hits[1:]):
+                between = run[a + 1 : b]
+                if between and all(re.match(r"[^'\"]*['\"].*['\"]$", line) for line in between):
+                    return True
+        return False
+
+    def _interleaved(self, head: str, lines: list[str], fallback: str | None = None) -> tuple[str | None, list[str]]:
+        """Lines of this head that interleave with lines of another quoted head (``sent
+        b'...'`` among ``received b'...'``): one pattern with a named group for each kind,
+        when what each kind carried, joined, is the same in every run."""
+        others: dict[str, list[str]] = {}
+        for run in self.runs:
+            for line in run:
+                m = re.match(r"[^'\"]*['\"]", line)
+                if m and m.group(0) != head and line.endswith(m.group(0)[-1]):
+                    others.setdefault(m.group(0), []).append(line)
+        for other, their_lines in others.items():
+            pattern = interleaved_pattern({head: lines, other: their_lines})
+            if pattern and self._joins_agree(pattern):
+                return pattern, lines + their_lines
+        return fallback, lines
 
     def _joins_agree(self, pattern: str) -> bool:
         """Whether every run's joined parts, group by group, are the same data."""
         compiled = re.compile(pattern)
         contents = []
         for run in self.runs:
-            parts: list[str] = []
+            groups: list[list[str]] = []
             last = False
             for line in run:
                 m = compiled.fullmatch(line)
                 if m and last:
-                    parts[-1] += m.group(1)
+                    groups[-1].append(line)
                 elif m:
-                    parts.append(m.group(1))
+                    groups.append([line])
                 last = bool(m)
-            contents.append(parts)
+            contents.append([joined_content(compiled, group) for group in groups])
         return all(c == contents[0] for c in contents)
 
 
@@ -122,8 +171,42 @@ def line_pattern(lines: list[str]) -> str:
         if len(ours) == len(theirs):
             differs |= {i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a[2] != b[2]}
     out, pos = [], 0
+    stdlib = [(m.start(), m.end()) for m in STDLIB.finditer(first)]
     for i, (start, end, token) in enumerate(values(first)):
+        if any(a <= start < b for a, b in stdlib):
+            continue
         measured = re.fullmatch(r"-?\d+\.\d+|0x[0-9a-fA-F]+", token) is not None
-        out += [escape(first[pos:start]), general(token) if i in differs or measured else escape(token)]
+        out += [_escape_stdlib(first[pos:start]), general(token) if i in differs or measured else escape(token)]
         pos = end
-    return "".join(out) + escape(first[pos:])
+    return "".join(out) + _escape_stdlib(first[pos:])
+
+
+#: A place in Python's own files (``<python>/lib/python3.11/asyncio/base_events.py:180``):
+#: its folder and line numbers change with the Python that runs the listing.
+STDLIB = re.compile(r"<python>/[\w/.+-]+?\.py(?::\d+)?")
+
+
+def _escape_stdlib(text: str) -> str:
+    out, pos = [], 0
+    for m in STDLIB.finditer(text):
+        out += [escape(text[pos : m.start()]), r"<python>\/[\w\/.]+\.py" + (r":\d+" if ":" in m.group(0) else "")]
+        pos = m.end()
+    return "".join(out) + escape(text[pos:])
+
+
+def interleaved_pattern(kinds: dict[str, list[str]]) -> str | None:
+    """A :joined: pattern for lines of several quoted kinds in any mix: one branch per
+    kind, each with a group named after the kind's last word (``(?P<sent>.*)``)."""
+    branches, names = [], set()
+    for head, lines in kinds.items():
+        single = joined_pattern(lines) if len(set(lines)) > 1 else None
+        if single is None:
+            quote = head[-1]
+            if not all(line.endswith(quote) for line in lines):
+                return None
+            single = f"{escape(head)}(.*){escape(quote)}"
+        words = re.findall(r"[A-Za-z_]\w*", head)
+        name = next((w for w in reversed(words) if len(w) > 1 and w not in names), f"part{len(names) + 1}")
+        names.add(name)
+        branches.append(single.replace("(.*)", f"(?P<{name}>.*)", 1))
+    return "(?:" + "|".join(branches) + ")"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from ..declaring.joins import joined_content
 from ..declaring.normalize import OptionalLine, _sort_items
 from .propose_values import blank, common_prefix, escape, values
 
@@ -28,16 +29,19 @@ def core_lines(run: list[str], optional: list[OptionalLine], joined: list[str]) 
     joined_patterns = [re.compile(p) for p in joined]
     core: Core = []
     open_pattern: re.Pattern[str] | None = None
+    group: list[str] = []
     for number, line in enumerate(run, start=1):
         if any(p.fullmatch(line) for p in optional_patterns):
             continue
         pattern = next((p for p in joined_patterns if p.fullmatch(line)), None)
         if pattern is not None and pattern is open_pattern:
-            first, _, text = core[-1]
-            core[-1] = (first, number, text + pattern.fullmatch(line).group(1))  # type: ignore[union-attr]
+            first, _, _ = core[-1]
+            group.append(line)
+            core[-1] = (first, number, JOINED + joined_content(pattern, group))
             continue
         if pattern is not None:
-            core.append((number, number, JOINED + pattern.fullmatch(line).group(1)))  # type: ignore[union-attr]
+            group = [line]
+            core.append((number, number, JOINED + joined_content(pattern, group)))
         else:
             core.append((number, number, line))
         open_pattern = pattern
@@ -120,8 +124,27 @@ def how_it_differs(text: str, others: set[str]) -> str:
     parts = []
     for i, found in sorted(seen.items()):
         listed = sorted(found)
-        parts.append(f"{ours[i]} here, {', '.join(listed[:3])}{', ...' if len(listed) > 3 else ''} in other runs")
+        parts.append(
+            f"{value_kind([ours[i], *listed])} {ours[i]} here, {', '.join(listed[:3])}"
+            f"{', ...' if len(listed) > 3 else ''} in other runs"
+        )
     return "; ".join(parts)
+
+
+def value_kind(tokens: list[str]) -> str:
+    """What a varying value is, in a word, so that two values of one line are told apart
+    in a note (``size 0 here, 20K in other runs; number 0 here, 1 in other runs``)."""
+    if all(re.fullmatch(r"0x[0-9a-fA-F]+", t) for t in tokens):
+        return "address"
+    if all(re.fullmatch(r"-?\d+\.\d+", t) for t in tokens):
+        return "decimal"
+    if all(re.fullmatch(r"\d+(?:\.\d+)?(?:[KMGTPEZY](?:i?B)?|kB|B)?", t) for t in tokens) and any(
+        not t.isdigit() for t in tokens
+    ):
+        return "size"
+    if all(re.fullmatch(r"-?\d+", t) for t in tokens):
+        return "number"
+    return "value"
 
 
 _CHEAP = re.compile(r"[A-Za-z_].*\d.*|\d{4,}|-?\d+\.\d+|0x[0-9a-fA-F]+|\d+(?:\.\d+)?[A-Za-z]+")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .layout import Element, Joined, Line, Place, joined_part
+from ..declaring.joins import joined_content
+from .layout import Element, Joined, Line, Place
 from .values import Bindings, LineRules
 
 #: A search that needs more line comparisons than this gives up (and the block fails):
@@ -99,7 +100,7 @@ class Search:
         while ri + count < len(run) and item.pattern.fullmatch(run[ri + count]):
             count += 1
         for take in range(count, 0, -1):
-            content = "".join(joined_part(item.pattern, line) for line in run[ri : ri + take])
+            content = joined_content(item.pattern, run[ri : ri + take])
             extended = self.lines.line(item.content, content, bound)
             if extended is not None:
                 yield take, extended

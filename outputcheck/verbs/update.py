@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,15 @@ from ..judging.compare import Verdict
 from ..running.files import write_atomic
 from ..declaring.hostfacts import HostFact, host_facts
 from ..reading.pages import scan_text
-from ..judging.propose import agree, propose
+from ..declaring.normalize import VarySpec
+from ..judging.matching import matches
+from ..judging.propose import Proposal, agree, propose
 from ..running.runner import Batch, RunResult, RunSpec
 
 #: Fresh runs that must agree before an output is written into a page.
 CONFIRMING_RUNS = 3
+#: New fresh runs a proposed declaration must hold on before it is shown.
+VERIFYING_RUNS = 5
 
 
 @dataclass
@@ -49,7 +54,9 @@ class Refused:
         return self.message
 
 
-def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRMING_RUNS) -> tuple[list[Verdict], list[Refused]]:
+def confirm(
+    verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRMING_RUNS, verifying_runs: int = VERIFYING_RUNS
+) -> tuple[list[Verdict], list[Refused]]:
     """Run each drifted listing ``runs`` times, fresh; keep the blocks whose runs agree.
 
     Returns the verdicts to write (carrying the last fresh run's output) and the blocks
@@ -83,14 +90,78 @@ def confirm(verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRM
             continue
         transcripts = [j.actual for j in judged]
         if agree(verdict.block.vary, transcripts):
-            if not judged[-1].ok:  # else: the runs agree with the page after all
-                confirmed.append(judged[-1])
+            chosen, note = fullest(verdict.block.vary, judged)
+            if not chosen.ok:  # else: the runs agree with the page after all
+                chosen.update_note = note
+                confirmed.append(chosen)
             continue
         proposal = propose(verdict.block, transcripts)
+        if proposal is not None and proposal.spec is not None and verifying_runs:
+            proposal = verified(proposal, transcripts, lambda n, v=verdict: _more(v, settings, n), verifying_runs)
         refused.append(Refused(verdict, str(proposal) if proposal else (
             f"{verdict.block.location}: not updated: its {runs} fresh runs disagree under its declarations"
         )))
     return confirmed, refused
+
+
+def _more(verdict: Verdict, settings: Settings, count: int) -> list[str]:
+    """``count`` more fresh runs of a block's listing, as page text."""
+    spec = verdict.block.spec
+    python = verdict.result.python or settings.python
+
+    async def series() -> list[RunResult]:
+        return [await run_fresh(spec, settings, python, settings.timeout_of(verdict.block)) for _ in range(count)]
+
+    interrupts.set_phase(f"checking a proposed declaration of {verdict.block.location} on {count} new fresh runs")
+    judged = [judge([verdict.block], Batch(results={spec: r}), settings)[0] for r in run_sync(series())]
+    return [j.actual for j in judged if j.ok or j.updatable]
+
+
+def verified(proposal: Proposal, seen: list[str], more: Callable[[int], list[str]], count: int) -> Proposal:
+    """A proposal checked on ``count`` new fresh runs before it is shown.  Runs it does not
+    hold for join the ones it was made from and it is made again (twice at most): what
+    is shown has held on runs it never saw, and says on how many."""
+    earlier: list[str] = []
+    for _ in range(3):
+        assert proposal.spec is not None
+        new = more(count)
+        held = sum(1 for t in new if matches(proposal.text, t, proposal.spec))
+        proposal.held, proposal.earlier = (held, len(new)), earlier
+        if held == len(new):
+            return proposal
+        earlier.append(f"(a declaration made from {len(seen)} runs, {' '.join(proposal.option_lines())}, held in "
+                       f"only {held} of {len(new)} new runs; made again from all {len(seen) + len(new)})")
+        seen = seen + new
+        again = propose(proposal.block, seen)
+        if again is None or again.spec is None:
+            if again is not None:
+                again.earlier = earlier
+            return again or proposal
+        proposal = again
+    return proposal
+
+
+def optional_counts(vary: VarySpec, transcripts: list[str]) -> list[int]:
+    """How many lines of each run its optional-line declarations cover."""
+    patterns = [re.compile(o.pattern) for o in vary.optional]
+    return [sum(1 for line in t.split("\n") if any(p.fullmatch(line) for p in patterns)) for t in transcripts]
+
+
+def fullest(vary: VarySpec, judged: list[Verdict]) -> tuple[Verdict, str]:
+    """The run to write, and what the update says about its optional lines.  A run that
+    shows fewer optional lines than another (a racy listing's empty report, one time in
+    forty) is never written: the run with the most is, and the counts are said."""
+    if not vary.optional:
+        return judged[-1], ""
+    counts = optional_counts(vary, [j.actual for j in judged])
+    best = max(range(len(judged)), key=lambda i: (counts[i], i))
+    having = sum(1 for c in counts if c)
+    note = (f"optional lines ({', '.join(o.label for o in vary.optional)}): {having} of the {len(counts)} runs had them "
+            f"({', '.join(map(str, counts))} lines)")
+    if len(set(counts)) > 1:
+        note += (f"; wrote the run with {counts[best]}, never one with fewer; if those lines are the listing's "
+                 f"results, the listing is racy: fix it rather than declare them optional")
+    return judged[best], note
 
 
 def unannounced_host_facts(verdicts: Iterable[Verdict]) -> list[HostFact]:
