@@ -27,13 +27,19 @@ _PAGES: dict[str, list[str]] = {
         "asyncio.loop.create_server", "asyncio.loop.create_connection", "asyncio.new_event_loop",
         "asyncio.get_event_loop", "asyncio.set_event_loop", "asyncio.get_running_loop",
         "asyncio.AbstractEventLoop", "asyncio.Server", "asyncio.Server.close", "asyncio.Server.wait_closed",
-        "asyncio.Server.serve_forever",
+        "asyncio.Server.serve_forever", "asyncio.loop.subprocess_exec", "asyncio.loop.add_signal_handler",
+        "asyncio.loop.run_in_executor", "asyncio.loop.set_debug", "asyncio.loop.getaddrinfo",
+        "asyncio.loop.getnameinfo", "asyncio.loop.call_soon_threadsafe", "asyncio.loop.slow_callback_duration",
+    ],
+    "library/asyncio-subprocess.html": [
+        "asyncio.create_subprocess_exec", "asyncio.subprocess.Process.communicate",
     ],
     "library/asyncio-runner.html": ["asyncio.run", "asyncio.Runner"],
     "library/asyncio-task.html": [
         "asyncio.sleep", "asyncio.gather", "asyncio.wait", "asyncio.as_completed", "asyncio.create_task",
         "asyncio.Task", "asyncio.Task.cancel", "asyncio.wait_for", "asyncio.shield",
-        "asyncio.TaskGroup", "asyncio.timeout", "asyncio.eager_task_factory",
+        "asyncio.TaskGroup", "asyncio.timeout", "asyncio.eager_task_factory", "asyncio.to_thread",
+        "asyncio.run_coroutine_threadsafe",
     ],
     "library/asyncio-future.html": [
         "asyncio.Future", "asyncio.ensure_future", "asyncio.Future.set_result", "asyncio.Future.result",
@@ -55,10 +61,12 @@ _PAGES: dict[str, list[str]] = {
         "asyncio.Protocol.data_received", "asyncio.Protocol.eof_received", "asyncio.BaseTransport",
         "asyncio.BaseTransport.get_extra_info", "asyncio.BaseTransport.close", "asyncio.Transport",
         "asyncio.WriteTransport.write", "asyncio.WriteTransport.writelines", "asyncio.WriteTransport.write_eof",
-        "asyncio.WriteTransport.can_write_eof",
+        "asyncio.WriteTransport.can_write_eof", "asyncio.SubprocessProtocol",
+        "asyncio.SubprocessProtocol.pipe_data_received",
     ],
     "library/asyncio-exceptions.html": ["asyncio.CancelledError", "asyncio.TimeoutError"],
     "library/functools.html": ["functools.partial"],
+    "library/exceptions.html": ["KeyboardInterrupt"],
     "library/time.html": ["time.time"],
     "library/types.html": ["types.coroutine"],
     "library/queue.html": ["queue.Queue"],
@@ -121,12 +129,26 @@ _ALIASES = {
     "Queue.shutdown": "asyncio.Queue.shutdown",
     "serve_forever": "asyncio.Server.serve_forever",
     "task.cancel": "asyncio.Task.cancel",
+    "SubprocessProtocol": "asyncio.SubprocessProtocol",
+    "pipe_data_received": "asyncio.SubprocessProtocol.pipe_data_received",
+    "communicate": "asyncio.subprocess.Process.communicate",
+    "add_signal_handler": "asyncio.loop.add_signal_handler",
+    "run_in_executor": "asyncio.loop.run_in_executor",
+    "getaddrinfo": "asyncio.loop.getaddrinfo",
+    "getnameinfo": "asyncio.loop.getnameinfo",
+    "call_soon_threadsafe": "asyncio.loop.call_soon_threadsafe",
+    "run_coroutine_threadsafe": "asyncio.run_coroutine_threadsafe",
+    "to_thread": "asyncio.to_thread",
 }
+
+#: Names that are not Python objects, with the page that explains them.
+_PAGES_ONLY = {"-X dev": "library/devmode.html"}
 
 TARGETS: dict[str, str] = {
     obj: f"{page}#{obj}" for page, objects in _PAGES.items() for obj in objects
 }
 TARGETS.update({module: page for module, page in _MODULES.items()})
+TARGETS.update(_PAGES_ONLY)
 
 
 def target(text: str) -> str | None:

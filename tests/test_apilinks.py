@@ -19,6 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOT_APIS = {
     "await", "for", "async for", "None", "wait()", "close()", "result()",
     "task.cancel(msg)", "wait(timeout=…)", "ExceptionGroup",
+    "asyncio.run(..., debug=True)", "asyncio.start_server(..., ssl=…)", "create_server(..., ssl=…)",
+    "set_debug(True)", "get_running_loop().add_signal_handler()",
 }
 
 
