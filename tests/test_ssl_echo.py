@@ -24,32 +24,13 @@ from pathlib import Path
 import pytest
 
 from outputcheck.running.interpreters import reader_python
-from outputcheck.running.servers import free_port, listening
+from listeners import session_members, start_listening
+from outputcheck.running.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 SERVER = "asyncio_ssl_echo_server.py"
 CERT = SNIPPETS / "localhost.crt"
-
-
-def _default_sigint() -> None:
-    # A test run in the background may have SIGINT ignored; the server must see Ctrl-C.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _session_members(sid: int) -> list[int]:
-    """Live processes whose session is ``sid`` (the server started its own session)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == sid and fields[0] != "Z":
-            members.append(int(entry.name))
-    return members
 
 
 @dataclass
@@ -78,7 +59,7 @@ class TLSServer:
         assert "Traceback" not in self.log, self.log
         assert "main: stopped by Ctrl-C" in self.log, self.log
         assert not Path(f"/proc/{sid}").exists()
-        assert _session_members(sid) == [], "processes of the server's session left behind"
+        assert session_members(sid) == [], "processes of the server's session left behind"
         return self.log
 
 
@@ -94,24 +75,8 @@ def running_server(folder: Path) -> Iterator[TLSServer]:
         "PYTHONWARNINGS": "error::DeprecationWarning",
         "PYTHONUNBUFFERED": "1",
     }
-    proc = subprocess.Popen(
-        [reader_python(), SERVER],
-        cwd=folder,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=_default_sigint,
-    )
+    proc = start_listening([reader_python(), SERVER], cwd=folder, env=env, port=port)
     try:
-        deadline = time.monotonic() + 15
-        while not listening(port, proc.pid):
-            if proc.poll() is not None:
-                pytest.fail(f"{SERVER} ended before it listened:\n{proc.communicate()[0]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"{SERVER} did not listen on port {port} within 15 s")
-            time.sleep(0.05)
         yield TLSServer(proc, port, env)
     finally:
         if proc.poll() is None:

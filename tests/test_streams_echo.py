@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 
 from outputcheck.running.interpreters import reader_python
-from outputcheck.running.servers import free_port, listening
+from listeners import session_members, start_listening
+from outputcheck.running.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -38,28 +39,6 @@ NC = shutil.which("nc")
 class Server:
     proc: subprocess.Popen[str]
     port: int
-
-
-def _default_sigint() -> None:
-    # A test run in the background may have SIGINT ignored; the server must see Ctrl-C.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-def _session_members(sid: int) -> list[int]:
-    """Processes whose session is ``sid`` (the server started its own session)."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()
-        state, session = fields[0], int(fields[3])
-        if session == sid and state != "Z":
-            members.append(int(entry.name))
-    return members
 
 
 @pytest.fixture
@@ -103,24 +82,8 @@ def _serve(args: list[str], python: str | None = None) -> Iterator[Server]:
         "PYTHONWARNINGS": "error::DeprecationWarning",
         "PYTHONUNBUFFERED": "1",
     }
-    proc = subprocess.Popen(
-        [python or reader_python(), *args],
-        cwd=SNIPPETS,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-        preexec_fn=_default_sigint,
-    )
+    proc = start_listening([python or reader_python(), *args], cwd=SNIPPETS, env=env, port=port)
     try:
-        deadline = time.monotonic() + 15
-        while not listening(port, proc.pid):
-            if proc.poll() is not None:
-                pytest.fail(f"{args[0]} ended before it listened:\n{proc.communicate()[0]}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"{args[0]} did not listen on port {port} within 15 s")
-            time.sleep(0.05)
         yield Server(proc, port)
     finally:
         if proc.poll() is None:
@@ -150,7 +113,7 @@ def stop_with_ctrl_c(server: Server, logged_failures: int = 0) -> str:
     assert "Traceback" not in LOGGED_FAILURE.sub("", log), log
     assert "main: server closed" in log and "main: stopped by Ctrl-C" in log, log
     assert not Path(f"/proc/{sid}").exists()
-    assert _session_members(sid) == [], "processes of the server's session left behind"
+    assert session_members(sid) == [], "processes of the server's session left behind"
     return log
 
 

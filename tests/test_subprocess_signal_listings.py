@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from listeners import default_sigint
 
 from outputcheck.declaring.hostfacts import host_facts
 from outputcheck.running.interpreters import reader_python
@@ -40,11 +41,6 @@ PAGES = [ROOT / "docs" / "subprocesses.md", ROOT / "docs" / "signals.md"]
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
 
-def _default_sigint() -> None:
-    # A test run in the background may have SIGINT ignored; the listing must see Ctrl-C.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def start(script: Path | str, cwd: Path = SNIPPETS) -> subprocess.Popen[str]:
     """The listing as a reader starts it, in a session of its own (its own 'terminal')."""
     python = reader_python()
@@ -56,7 +52,7 @@ def start(script: Path | str, cwd: Path = SNIPPETS) -> subprocess.Popen[str]:
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=_default_sigint,
+        preexec_fn=default_sigint,
     )
 
 
