@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from outputcheck.running.interpreters import find
-from test_streams_echo import Server, _serve, _session_members
+from listeners import session_members
+from test_streams_echo import Server, _serve
 
 SERVER = "asyncio_echo_server_protocol.py"
 
@@ -54,7 +55,7 @@ def ended(server: Server, within: float) -> str | None:
     except subprocess.TimeoutExpired:
         return None
     sid = server.proc.pid
-    assert not Path(f"/proc/{sid}").exists() and _session_members(sid) == []
+    assert not Path(f"/proc/{sid}").exists() and session_members(sid) == []
     return log
 
 
