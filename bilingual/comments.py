@@ -32,6 +32,7 @@ written in both editions):
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -98,6 +99,12 @@ def is_code(text: str) -> bool:
 
 def comments(source: str) -> list[Comment]:
     """The translatable comments of ``source``, in order."""
+    return list(_comments(source))
+
+
+@functools.lru_cache(maxsize=256)
+def _comments(source: str) -> tuple[Comment, ...]:
+    """(A listing shown in several blocks, or read again by a rebuild, is tokenized once.)"""
     found: list[Comment] = []
     for token in _comment_tokens(source):
         if _MARKER.match(token.string):
@@ -122,7 +129,7 @@ def comments(source: str) -> list[Comment]:
             found.append(Comment(row, row, col, text, full_line))
     if found and _license_header(source, found[0]):
         found = found[1:]
-    return [c for c in found if c.text and not is_code(c.text) and in_source_language(c.text)]
+    return tuple(c for c in found if c.text and in_source_language(c.text) and not is_code(c.text))
 
 
 def in_source_language(text: str) -> bool:

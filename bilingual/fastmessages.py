@@ -58,10 +58,13 @@ import hashlib
 import importlib
 import inspect
 import logging
+import re
 import weakref
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
+
+from . import fastlocale
 
 #: The versions this module was checked against.
 CHECKED = {
@@ -100,6 +103,29 @@ SOURCES = {
         "b7ba52b19650dc63615e31b24526a2c943849aff182161d9e150ca8d0c16e04d",  # I: which rules a plain line meets
     "mdit_py_plugins.wordcount:wordcount_plugin":
         "eb3c2491d835b3556983c961648e4aab05b52919d3c93c47be12f574cc990537",  # I: the word count of a message
+    "myst_parser.mdit_to_docutils.base:DocutilsRenderer.render_code_inline":
+        "7374a2bba4c9aa60e49e24497fb9a996a97a598fb9d9d541e80eca20e290d174",  # I: code spans of a plain line
+    "markdown_it.rules_core.text_join:text_join":
+        "b18dfe4edc66d46afe2af7f72dadf557e87f5fdbed641615fdfb06e011c12533",  # I: one text token between code spans
+    # bilingual.fastlocale:
+    "sphinx.util.nodes:repr_domxml":
+        "4b0a7fcf1e2aba4b4daac60b9f117f53d5e786729476dec0b1b2c999a173ef9a",  # R: made lazy
+    "sphinx.util.nodes:is_translatable":
+        "d4f74a4dd76613380b307f37af45178d5eda6bf4b8e1192a0bf5b4eecd8a9df4",  # C: its only use is logger.debug's
+    "sphinx.util.nodes:apply_source_workaround":
+        "de6d56d588e968e48cb3b22e9be73e7b9791064c5b1cfba7153128449d1afc42",  # C: its only use is logger.debug's
+    "sphinx.transforms.i18n:_NodeUpdater.update_autofootnote_references":
+        "835203ebc15a14422a640a03e57c0b21e1e58d760a8eb01b8652e441937522e1",  # C: nothing to do without a reference node
+    "sphinx.transforms.i18n:_NodeUpdater.update_refnamed_references":
+        "26425510db1af8af1e50c70198a86a65afc87dd99784617bbf9171b67c9e6d78",  # C: nothing to do without a reference node
+    "sphinx.transforms.i18n:_NodeUpdater.update_refnamed_footnote_references":
+        "1310df13b15dd979ee160f415500c9f27e1f93d1887ac5874a4e573343783fe2",  # C: nothing to do without a reference node
+    "sphinx.transforms.i18n:_NodeUpdater.update_citation_references":
+        "b1a6080edf4f51605fd16921b35b021b880a4b4518c76b65d8937450d62ef3bb",  # C: nothing to do without a reference node
+    "sphinx.transforms.i18n:_NodeUpdater.update_pending_xrefs":
+        "d219d04cdba49941a5a5277ac1bf3e1086ef03fa7c928f7e66c358b6647a9da9",  # C: nothing to do without a reference node
+    "sphinx.transforms.i18n:_NodeUpdater.compare_references":
+        "762c2e701043a44c32ef371040b69390e8f9639901797925121e7654d32f63ae",  # C: no references, no warning
     "myst_parser.mdit_to_docutils.sphinx_:SphinxRenderer":
         "360a3c4a6ff49835ff0e50287d2b3e7a66944f7b6ea51aa1731ee12e4de39b7f",  # C: overrides none of the above
 }
@@ -107,17 +133,27 @@ SOURCES = {
 #: Extensions that give some plain text a meaning (quotes, dashes, bare URLs).
 _PLAIN_BREAKERS = frozenset({"smartquotes", "replacements", "linkify", "gfm_autolink"})
 #: Besides letters and digits, what a plain message may hold.
-_PLAIN_PUNCTUATION = frozenset(" ,.;:?'\"()/-\u201c\u201d\u2018\u2019\u2014\u2013\u2026")
+_PLAIN_PUNCTUATION = frozenset(" ,.;:?'\"()/-\u201c\u201d\u2018\u2019\u2014\u2013\u2026\u2192\u2423")
+_PLAIN_MARKS = re.compile("[" + re.escape("".join(sorted(_PLAIN_PUNCTUATION))) + "]")
+#: Besides letters, digits and a code span's backtick, what a plain message may start with.
+_PLAIN_FIRST = frozenset("(\u201c\u2018\"'`")
+#: An ordered list's marker, which starts a block when it opens a line.
+_LIST_MARKER = re.compile(r"\d{1,9}[.)](?:[ \t]|$)")
 
 logger = logging.getLogger(__name__)
 
 
 def _resolve(name: str) -> Any:
+    """What ``module:qualname`` names upstream (the original while a patch is installed)."""
+    replaced = fastlocale.original(name)
+    if replaced is not None:
+        return replaced
     module, _, path = name.partition(":")
     target: Any = importlib.import_module(module)
     for part in path.split("."):
         target = getattr(target, part)
-    return target
+    ours = {_fast_publish_msgstr: "_publish_msgstr", _setup_render: "setup_render"}
+    return _installed[ours[target]] if target in ours and ours[target] in _installed else target
 
 
 def source_hash(name: str) -> str:
@@ -148,14 +184,37 @@ def mismatches() -> list[str]:
     return found
 
 
+def pieces(text: str) -> list[tuple[bool, str]] | None:
+    """``text`` as (is_code, piece) pairs when it is one line of plain words and inline
+    code spans that MyST renders as themselves; None for anything else (then it is parsed).
+
+    Plain: letters, digits, spaces and the punctuation of :data:`_PLAIN_PUNCTUATION`,
+    none of which makes markup in the middle of a line.  What could start a block is
+    kept out by the first character: a letter or digit, but not an ordered list's
+    marker (``1.``/``1)`` then a space); an opening parenthesis, but not a MyST target
+    (``(name)=``); a quote; or a code span.  Code: single backticks around text that
+    holds no backtick and neither starts nor ends with a space (CommonMark would trim
+    those), not preceded by a role's ``{...}`` (braces are not plain).
+    """
+    if not text or text[-1] == " " or "\n" in text or _LIST_MARKER.match(text) or (text[0] == "(" and ")=" in text):
+        return None
+    if not (text[0].isalnum() or text[0] in _PLAIN_FIRST):
+        return None
+    found: list[tuple[bool, str]] = []
+    for number, piece in enumerate(text.split("`")):
+        code = number % 2 == 1
+        if code and (not piece or piece[0] == " " or piece[-1] == " "):
+            return None
+        if not code and piece and not (_PLAIN_MARKS.sub("", piece) or "a").isalnum():
+            return None
+        if piece:
+            found.append((code, piece))
+    return found if text.count("`") % 2 == 0 else None
+
+
 def plain(text: str) -> bool:
-    """Whether ``text`` is one line of plain words that MyST renders as itself."""
-    return (
-        bool(text)
-        and text[0].isalpha()
-        and text[-1] != " "
-        and all(c.isalnum() or c in _PLAIN_PUNCTUATION for c in text)
-    )
+    """Whether ``text`` is one line that MyST renders as itself (see :func:`pieces`)."""
+    return pieces(text) is not None
 
 
 class _Logged(logging.Handler):
@@ -206,20 +265,20 @@ def _fast_publish_msgstr(
     counts["calls"] += 1
     if not getattr(config, "bilingual_fast_messages", False):
         counts["upstream"] += 1
-        return original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings)
+        return _noted(settings, original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings))
     filetype = get_filetype(config.source_suffix, source_path)
     parser = registry.create_source_parser(filetype, config=config, env=env)
     myst_config = getattr(env, "myst_config", None)
     if type(parser) is not MystParser or myst_config is None:
         counts["upstream"] += 1
-        return original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings)
+        return _noted(settings, original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings))
     try:
         topmatter = read_topmatter(source)
     except TopmatterReadError:
         topmatter = True
     if topmatter:  # a file-level configuration: the upstream way
         counts["upstream"] += 1
-        return original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings)
+        return _noted(settings, original(source, source_path, source_line, config=config, env=env, registry=registry, settings=settings))
 
     page = _current[0] if _current else None
     if page is None or page.settings() is not settings or page.config is not myst_config:
@@ -243,9 +302,10 @@ def _fast_publish_msgstr(
     doc.reporter = LoggingReporter.from_reporter(doc.reporter)
     before = dict(_metadata(env))
     logged = _logged.count
-    if plain(source) and _plain_is_safe(myst_config):
+    spans = pieces(source) if _plain_is_safe(myst_config) else None
+    if spans is not None:
         counts["plain"] += 1
-        _render_plain(source, doc, env, myst_config)
+        _render_plain(source, spans, doc, env, myst_config)
     else:
         counts["parsed"] += 1
         # clear rst_prolog temporarily (as upstream does; MyST does not read it)
@@ -257,6 +317,7 @@ def _fast_publish_msgstr(
             doc.current_source = doc.current_line = None
         finally:
             config.rst_prolog = rst_prolog
+        fastlocale.note_published(settings, doc)
     try:
         patch = doc[0]
     except IndexError:  # empty node
@@ -266,6 +327,12 @@ def _fast_publish_msgstr(
         changed = {k: copy.deepcopy(v) for k, v in after.items() if before.get(k) is not v}
         page.unused[key] = (patch, doc, changed)
     return patch
+
+
+def _noted(settings: Any, result: Any) -> Any:
+    """A translation parsed the upstream way, reported to :mod:`bilingual.fastlocale`."""
+    fastlocale.note_published(settings, result)
+    return result
 
 
 def _untouched(patch: Any, doc: Any) -> bool:
@@ -289,7 +356,7 @@ def _plain_is_safe(myst_config: Any) -> bool:
     )
 
 
-def _render_plain(text: str, doc: Any, env: Any, myst_config: Any) -> None:
+def _render_plain(text: str, spans: list[tuple[bool, str]], doc: Any, env: Any, myst_config: Any) -> None:
     """What ``DocutilsRenderer.render`` makes of one plain line: a paragraph on line 1
     holding the text, and the side effects of ``_render_finalise``."""
     from docutils import nodes
@@ -300,7 +367,13 @@ def _render_plain(text: str, doc: Any, env: Any, myst_config: Any) -> None:
     doc.current_line = 1
     para.source = doc["source"]
     doc.append(para)
-    para.append(nodes.Text(text))
+    for code, piece in spans:
+        if code:  # render_code_inline: an inline token has no line of its own
+            literal = nodes.literal(piece, piece)
+            literal.source = doc["source"]
+            para.append(literal)
+        else:
+            para.append(nodes.Text(piece))
     doc.current_source = doc.current_line = None
     # _render_finalise: settings for later transforms, and the word count of the
     # message in the page's metadata (no slugs: a plain line is no heading).
@@ -308,7 +381,7 @@ def _render_plain(text: str, doc: Any, env: Any, myst_config: Any) -> None:
     doc.settings.myst_heading_anchors_html_ids = myst_config.heading_anchors_html_ids
     doc.settings.myst_footnote_transition = myst_config.footnote_transition
     doc.settings.myst_footnote_sort = myst_config.footnote_sort
-    words = basic_count(text)
+    words = sum(basic_count(piece) for code, piece in spans if not code)  # text tokens only
     meta = env.metadata.setdefault(env.current_document.docname, {})
     meta["wordcount"] = {"words": words, "minutes": int(round(words / myst_config.words_per_minute))}
 
@@ -347,6 +420,7 @@ def install() -> list[str]:
     _installed["setup_render"] = DocutilsRenderer.setup_render
     i18n._publish_msgstr = _fast_publish_msgstr
     DocutilsRenderer.setup_render = _setup_render  # type: ignore[method-assign]
+    fastlocale.install()
     _watch_logging()
     return []
 
@@ -367,6 +441,7 @@ def uninstall() -> None:
 
     i18n._publish_msgstr = _installed.pop("_publish_msgstr")
     DocutilsRenderer.setup_render = _installed.pop("setup_render")  # type: ignore[method-assign]
+    fastlocale.uninstall()
     logging.getLogger("sphinx").removeHandler(_logged)
     _current.clear()
 

@@ -7,7 +7,10 @@
 - The Korean edition's search strips particles (:mod:`bilingual.search_ko`); the
   English one stems each word once per build (:mod:`bilingual.search_en`).
 - In the English build, translated messages are parsed without a parser and a
-  throwaway document each (:mod:`bilingual.fastmessages`).
+  throwaway document each (:mod:`bilingual.fastmessages`), and what Sphinx's
+  ``Locale`` transform computes for nothing is not computed (:mod:`bilingual.fastlocale`).
+- In both builds, the garbage collector does not re-walk the application while pages
+  are read (:mod:`bilingual.collection`).
 - In the English build, comments inside listings are translated from ``snippets.po``,
   and every message of a page or listing that the catalogs do not translate (absent,
   empty or fuzzy) is an error naming where the Korean text is.  Problems are kept per
@@ -28,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
-from . import catalogs, comments, fastmessages
+from . import catalogs, collection, comments, fastlocale, fastmessages
 from .catalogs import Problem
 from .search_en import SearchEnglishOnce
 from .search_ko import SearchKorean
@@ -106,7 +109,7 @@ class TranslateListingComments(SphinxTransform):
             page["comments"] += len(found)
             snippet = Path(block.get("source", "listing"))
             shown = snippet.relative_to(self.env.srcdir.parent) if snippet.is_relative_to(self.env.srcdir.parent) else snippet
-            file_lines = snippet.read_text(encoding="utf-8").split("\n") if snippet.is_file() else []
+            file_lines = snippet.read_text(encoding="utf-8").split("\n") if missing and snippet.is_file() else []
             for comment in missing:
                 first = original.split("\n")[comment.first - 1].strip()
                 line = next((i for i, l in enumerate(file_lines, 1) if l.strip() == first), comment.first)
@@ -116,6 +119,16 @@ class TranslateListingComments(SphinxTransform):
             if text != original:
                 block.rawsource = text
                 block.children = [nodes.Text(text)]
+
+
+class RehomeTranslations(SphinxTransform):
+    """After Sphinx translates a page, its translated nodes belong to it (:func:`bilingual.fastlocale.rehome`)."""
+
+    default_priority = 22  # after Locale (20) and the listings' comments (21)
+
+    def apply(self, **kwargs: Any) -> None:
+        if _is_translation(self.config) and fastmessages.installed():
+            fastlocale.rehome(self.document)
 
 
 def purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
@@ -222,9 +235,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_search_language(SearchEnglishOnce)
     app.add_transform(CheckTranslations)
     app.add_transform(TranslateListingComments)
+    app.add_transform(RehomeTranslations)
     app.add_css_file("bilingual.css")
     app.connect("config-inited", add_assets)
     app.connect("env-before-read-docs", fast_messages)
+    collection.setup(app)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
     app.connect("env-updated", report)
