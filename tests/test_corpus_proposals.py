@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from corpus_rounds import SETTINGS, block, fresh
+from outputcheck.judging import propose_internals
 from outputcheck.verbs import update
 from outputcheck.judging.matching import matches
 
@@ -90,6 +91,7 @@ def test_a_df_like_table_whose_sizes_change() -> None:
 def test_a_debug_mode_report_of_a_slow_step() -> None:
     options, report = propose_for("corpus_debug_slow.py")
     assert "python3.11" not in " ".join(options) and "base_events.py:" not in " ".join(options), report
+    assert propose_internals.WAKEUP in " ".join(options), report  # a task's wakeup as every Python prints it
     holds("corpus_debug_slow.py", options, [("main: got KEY", "main: got KEX"), ("debug mode: True", "debug mode: False")])
 
 
