@@ -25,6 +25,7 @@ EDITIONS    ?= ko en
 EDITION     ?= ko
 BENCH_ARGS  ?=
 SOAK_ARGS   ?=
+UPDATE_ARGS ?=
 LIVE_SOAK_ARGS ?=
 # Debian's epubcheck is a jar; run it with java where the jar is not directly executable.
 EPUBCHECK   ?= $(shell if [ -f /usr/share/java/epubcheck.jar ]; then echo "java -jar /usr/share/java/epubcheck.jar"; \
@@ -76,8 +77,9 @@ livehtml: $(STAMP)
 		--watch snippets --watch outputcheck --watch conf.py \
 		--ignore '*.lock' --port $(PORT) docs $(BUILDDIR)/live/$(EDITION)
 
+# UPDATE_ARGS=--write-fullest: write a racy block's run with the most optional lines instead of refusing it.
 update-outputs: $(STAMP)
-	$(BIN)/python -m outputcheck update
+	$(BIN)/python -m outputcheck update $(UPDATE_ARGS)
 
 # Every block on every supported Python (3.11-3.13 where installed); rewrites snippets/verified.json.
 matrix: $(STAMP)

@@ -30,6 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         "--runs", type=int, default=update.CONFIRMING_RUNS,
         help=f"update: fresh runs that must agree before a block is written (default {update.CONFIRMING_RUNS})",
     )
+    parser.add_argument(
+        update.WRITE_FULLEST, action="store_true",
+        help="update: where a block's runs agree but show different numbers of optional lines (a racy listing), "
+             "write the run with the most instead of refusing it (make update-outputs UPDATE_ARGS=--write-fullest)",
+    )
     args = parser.parse_args(argv)
     interrupts.install(f"make {'update-outputs' if args.mode == 'update' else args.mode}")
     interrupts.set_phase("reading the pages")
@@ -48,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = [v for v in verdicts if not v.ok]
     refused: list[update.Refused] = []
     if args.mode == "update":
-        confirmed, refused = update.confirm(failed, settings, runs=max(1, args.runs))
+        confirmed, refused = update.confirm(failed, settings, runs=max(1, args.runs), write_fullest=args.write_fullest)
         for fact in update.unannounced_host_facts(confirmed):
             print(f"host fact: {fact}", file=sys.stderr)
         written = update.apply(confirmed, project.root)

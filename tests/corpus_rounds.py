@@ -35,3 +35,18 @@ def fresh(b: OutputBlock, count: int) -> list[Verdict]:
 
 def transcripts(b: OutputBlock, count: int) -> list[str]:
     return [v.actual for v in fresh(b, count)]
+
+
+def debug_slow_line(python: str, attempts: int = 20) -> str:
+    """The line debug mode prints about corpus_debug_slow.py's slow step, as ``python``
+    prints it through the engine (its paths replaced).  The listing is slow half the
+    time (a cold cache), so it runs, fresh, until it prints the line: 20 runs without it
+    would happen one time in a million."""
+    b = block("corpus_debug_slow.py")
+    for _ in range(attempts):
+        result = asyncio.run(run_fresh(b.spec, SETTINGS, python, 60))
+        (verdict,) = judge([b], Batch(results={b.spec: result}), SETTINGS)
+        found = [line for line in verdict.actual.split("\n") if line.startswith("Executing <Task")]
+        if found:
+            return found[0]
+    raise AssertionError(f"{attempts} runs of corpus_debug_slow.py on {python}: none printed the slow step")

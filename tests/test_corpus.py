@@ -63,3 +63,16 @@ def test_every_corpus_block_holds_in_every_one_of_20_fresh_rounds() -> None:
     print(f"digits of the padded pids in {ROUNDS} rounds: {sorted(pids)}")
     print(f"distinct transcripts in {ROUNDS} rounds, per block: {varied}")
     assert sum(1 for n in varied.values() if n > 1) >= 4, varied
+
+
+def test_no_corpus_output_shows_a_mount_point_or_disk_of_this_machine() -> None:
+    """The df-like listings print generated stores, never this machine's disks: no word of
+    an output block is a mount point here (``/``, ``/dev/shm``), and no listing asks the
+    system for its disks."""
+    mounts = {line.split()[1] for line in Path("/proc/self/mounts").read_text().splitlines() if len(line.split()) > 1}
+    assert "/" in mounts
+    blocks, _ = collect(CORPUS, CORPUS)
+    shown = [(b.location, word) for b in blocks for line in b.text.split("\n")[1:] for word in line.split() if word in mounts]
+    assert shown == []
+    for listing in (CORPUS / "snippets").glob("*.py"):
+        assert not re.search(r"statvfs|disk_usage|\"df\"", listing.read_text()), listing.name

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from corpus_rounds import SETTINGS, block, fresh
+from outputcheck.judging import propose_internals
 from outputcheck.verbs import update
 from outputcheck.judging.matching import matches
 
@@ -90,6 +91,7 @@ def test_a_df_like_table_whose_sizes_change() -> None:
 def test_a_debug_mode_report_of_a_slow_step() -> None:
     options, report = propose_for("corpus_debug_slow.py")
     assert "python3.11" not in " ".join(options) and "base_events.py:" not in " ".join(options), report
+    assert propose_internals.WAKEUP in " ".join(options), report  # a task's wakeup as every Python prints it
     holds("corpus_debug_slow.py", options, [("main: got KEY", "main: got KEX"), ("debug mode: True", "debug mode: False")])
 
 
@@ -112,15 +114,25 @@ def test_a_racy_listing_is_never_written_with_fewer_results() -> None:
     assert any(line.startswith(":optional:") for line in options), report
     assert "come and go together" in report and "the listing is racy: fix it" in report, report
     holds("corpus_racy.py", options, [("looking up 3 names", "looking up 4 names")])
-    # The update with that declaration never writes the run without results.
+    # The update with that declaration never writes the run without results: by default a
+    # block whose runs show different numbers of results is refused, with its counts and
+    # the command that writes the fullest run; that command writes a run with them.
     b = block("corpus_racy.py", options)
-    seen = set()
-    for _ in range(6):
+    seen = []
+    for write_fullest in (False, False, False, True, True, True):
         (verdict,) = fresh(b, 1)
-        confirmed, refused = update.confirm([verdict], SETTINGS, runs=8)
-        assert not refused
+        confirmed, refused = update.confirm([verdict], SETTINGS, runs=8, write_fullest=write_fullest)
+        if refused:
+            (r,) = refused
+            assert not write_fullest and not confirmed, r.report()
+            assert r.report().startswith(f"{b.location}: not updated [python3 corpus_racy.py]"), r.report()
+            assert "the listing is racy" in r.report() and update.WRITE_FULLEST_COMMAND in r.report(), r.report()
+            seen.append(re.search(r"(\d+ of the \d+) runs had them", r.report()).group(1) + " (refused)")
+            continue
         (written,) = confirmed
         assert "alpha: 10.0.0.1" in written.actual, written.update_note
         assert "runs had them" in written.update_note
-        seen.add(re.search(r"(\d+ of the \d+) runs had them", written.update_note).group(1))
-    print("runs with results, per update of 8 runs:", sorted(seen))
+        uneven = "wrote the run with the most" in written.update_note
+        assert uneven <= write_fullest and uneven == ("8 of the 8" not in written.update_note), written.update_note
+        seen.append(re.search(r"(\d+ of the \d+) runs had them", written.update_note).group(1) + (" (written)"))
+    print("runs with results, per update of 8 runs (3 by default, then 3 with --write-fullest):", seen)

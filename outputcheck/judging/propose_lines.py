@@ -13,6 +13,7 @@ from collections import Counter
 
 from ..declaring.joins import joined_content
 from ..declaring.normalize import OptionalLine
+from . import propose_internals as internals
 from .propose_values import blank, common_prefix, escape, general, note, values
 
 
@@ -163,7 +164,8 @@ def joined_pattern(lines: list[str]) -> str | None:
 
 def line_pattern(lines: list[str]) -> str:
     """A pattern for one optional line: what differs between its copies is generalized;
-    with one copy, its measurements (decimals, addresses) are."""
+    with one copy, its measurements (decimals, addresses) are; so are the parts that
+    belong to the Python that ran it (:mod:`.propose_internals`)."""
     first = lines[0]
     differs: set[int] = set()
     for other in lines[1:]:
@@ -171,27 +173,14 @@ def line_pattern(lines: list[str]) -> str:
         if len(ours) == len(theirs):
             differs |= {i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a[2] != b[2]}
     out, pos = [], 0
-    stdlib = [(m.start(), m.end()) for m in STDLIB.finditer(first)]
+    theirs = internals.spans(first)  # Python's own parts: generalized whole
     for i, (start, end, token) in enumerate(values(first)):
-        if any(a <= start < b for a, b in stdlib):
+        if any(a <= start < b for a, b in theirs):
             continue
         measured = re.fullmatch(r"-?\d+\.\d+|0x[0-9a-fA-F]+", token) is not None
-        out += [_escape_stdlib(first[pos:start]), general(token) if i in differs or measured else escape(token)]
+        out += [internals.escaped(first[pos:start], escape), general(token) if i in differs or measured else escape(token)]
         pos = end
-    return "".join(out) + _escape_stdlib(first[pos:])
-
-
-#: A place in Python's own files (``<python>/lib/python3.11/asyncio/base_events.py:180``):
-#: its folder and line numbers change with the Python that runs the listing.
-STDLIB = re.compile(r"<python>/[\w/.+-]+?\.py(?::\d+)?")
-
-
-def _escape_stdlib(text: str) -> str:
-    out, pos = [], 0
-    for m in STDLIB.finditer(text):
-        out += [escape(text[pos : m.start()]), r"<python>\/[\w\/.]+\.py" + (r":\d+" if ":" in m.group(0) else "")]
-        pos = m.end()
-    return "".join(out) + escape(text[pos:])
+    return "".join(out) + internals.escaped(first[pos:], escape)
 
 
 def interleaved_pattern(kinds: dict[str, list[str]]) -> str | None:

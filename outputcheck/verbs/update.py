@@ -6,7 +6,9 @@ neither is a flaky block (one run differed, a fresh one matched).  Before a bloc
 written, its listing runs again, fresh, several times (:data:`CONFIRMING_RUNS`): only an
 output that repeats under the block's declarations is written; when the runs disagree
 nothing is written and the lines that varied are shown, so that one lucky run never
-becomes the page.  Each page is rewritten whole or not at all, under a lock, and only
+becomes the page.  Runs that agree only because some lines are declared optional, and show
+different numbers of them, are refused too (a racy listing's empty report would become the
+page one time in forty) unless the author asks for the fullest run (:data:`WRITE_FULLEST`).  Each page is rewritten whole or not at all, under a lock, and only
 the content lines of drifted blocks change; an interrupt waits for a page being written.
 Running it twice changes nothing the second time.
 """
@@ -40,6 +42,10 @@ from ..running.runner import Batch, RunResult, RunSpec
 CONFIRMING_RUNS = 3
 #: New fresh runs a proposed declaration must hold on before it is shown.
 VERIFYING_RUNS = 5
+#: The command-line switch that writes the run with the most optional lines anyway.
+WRITE_FULLEST = "--write-fullest"
+#: How an author gives it to ``make update-outputs`` (the next step of a refusal).
+WRITE_FULLEST_COMMAND = f"make update-outputs UPDATE_ARGS={WRITE_FULLEST}"
 
 
 @dataclass
@@ -55,13 +61,16 @@ class Refused:
 
 
 def confirm(
-    verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRMING_RUNS, verifying_runs: int = VERIFYING_RUNS
+    verdicts: Iterable[Verdict], settings: Settings, runs: int = CONFIRMING_RUNS, verifying_runs: int = VERIFYING_RUNS,
+    write_fullest: bool = False,
 ) -> tuple[list[Verdict], list[Refused]]:
     """Run each drifted listing ``runs`` times, fresh; keep the blocks whose runs agree.
 
     Returns the verdicts to write (carrying the last fresh run's output) and the blocks
-    refused: a fresh run that failed, or runs that disagree under the block's
-    declarations, with what varied and a proposed declaration (:mod:`outputcheck.judging.propose`).
+    refused: a fresh run that failed, runs that disagree under the block's declarations
+    (with what varied and a proposed declaration, :mod:`outputcheck.judging.propose`), or
+    runs that agree but show different numbers of optional lines (written, the fullest
+    one, only with ``write_fullest``).
     """
     drifted = [v for v in verdicts if not v.ok and v.updatable and not v.block.spec.trace]
     if not drifted:
@@ -90,10 +99,14 @@ def confirm(
             continue
         transcripts = [j.actual for j in judged]
         if agree(verdict.block.vary, transcripts):
-            chosen, note = fullest(verdict.block.vary, judged)
-            if not chosen.ok:  # else: the runs agree with the page after all
-                chosen.update_note = note
+            chosen, note, even = fullest(verdict.block.vary, judged)
+            if chosen.ok:  # the runs agree with the page after all
+                continue
+            if even or write_fullest:
+                chosen.update_note = note if even else f"{note}; {WRITE_FULLEST}: wrote the run with the most"
                 confirmed.append(chosen)
+            else:
+                refused.append(Refused(verdict, uneven(verdict, runs, note)))
             continue
         proposal = propose(verdict.block, transcripts)
         if proposal is not None and proposal.spec is not None and verifying_runs:
@@ -147,21 +160,29 @@ def optional_counts(vary: VarySpec, transcripts: list[str]) -> list[int]:
     return [sum(1 for line in t.split("\n") if any(p.fullmatch(line) for p in patterns)) for t in transcripts]
 
 
-def fullest(vary: VarySpec, judged: list[Verdict]) -> tuple[Verdict, str]:
-    """The run to write, and what the update says about its optional lines.  A run that
-    shows fewer optional lines than another (a racy listing's empty report, one time in
-    forty) is never written: the run with the most is, and the counts are said."""
+def fullest(vary: VarySpec, judged: list[Verdict]) -> tuple[Verdict, str, bool]:
+    """The run with the most optional lines, what the update says about them, and whether
+    every run showed as many.  Written only when they did (or when the author asks): a
+    run with fewer is a racy listing's short report, and the page would depend on which
+    run came last."""
     if not vary.optional:
-        return judged[-1], ""
+        return judged[-1], "", True
     counts = optional_counts(vary, [j.actual for j in judged])
     best = max(range(len(judged)), key=lambda i: (counts[i], i))
     having = sum(1 for c in counts if c)
     note = (f"optional lines ({', '.join(o.label for o in vary.optional)}): {having} of the {len(counts)} runs had them "
             f"({', '.join(map(str, counts))} lines)")
-    if len(set(counts)) > 1:
-        note += (f"; wrote the run with {counts[best]}, never one with fewer; if those lines are the listing's "
-                 f"results, the listing is racy: fix it rather than declare them optional")
-    return judged[best], note
+    return judged[best], note, len(set(counts)) == 1
+
+
+def uneven(verdict: Verdict, runs: int, note: str) -> str:
+    """Why a block whose runs show different numbers of optional lines was not written,
+    and the two ways on."""
+    return (f"{verdict.block.location}: not updated [{verdict.block.command.removeprefix('$ ')}]: its {runs} fresh runs "
+            f"agree under its declarations but show different numbers of optional lines: {note}\n"
+            f"  if those lines are the listing's results, the listing is racy: fix it rather than declare them "
+            f"optional, then run `make update-outputs` again\n"
+            f"  next: to write the run with the most of them anyway: {WRITE_FULLEST_COMMAND}")
 
 
 def unannounced_host_facts(verdicts: Iterable[Verdict]) -> list[HostFact]:
