@@ -11,10 +11,13 @@ run", are the project's own UI string: ``templates/varies.html`` holds the messa
 
 The spans are found with the block's own compiled declaration
 (:class:`outputcheck.judging.values.LineRules`), so what is marked is exactly what the
-check lets vary; the command line is never marked.  The block is highlighted as Sphinx
-would (Pygments' console lexer) and the marks are put into that HTML at the values'
-offsets, closed and reopened around any tag inside one; if the highlighted text is not
-the block's text, nothing is marked.
+check lets vary: the value only (a pattern's lookbehind, or the text around its group,
+is context the check compares as written), never the port 10000 the book shows for the
+server, never the command line.  A variant for another Python is marked by its block's
+declaration.  The EPUB and the live preview are HTML builders too and get the same
+marks.  The block is highlighted as Sphinx would (Pygments' console lexer) and the marks
+are put into that HTML at the values' offsets, closed and reopened around any tag inside
+one; if the highlighted text is not the block's text, nothing is marked.
 """
 
 from __future__ import annotations
