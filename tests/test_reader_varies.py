@@ -61,6 +61,8 @@ def test_a_pattern_with_context_marks_only_the_value() -> None:
     assert marked(r":vary: /Using selector: (\w+)/", SERVER) == ["EpollSelector"]
     assert marked(r":vary: /Using (?:selector): (?P<name>\w+)/", SERVER) == ["EpollSelector"]
     assert marked(r":vary: /Using selector: \w+/", SERVER) == ["Using selector: EpollSelector"]  # no group: all of it
+    assert marked(r":vary: /(?<=(selector): )\w+/", SERVER) == ["EpollSelector"]  # a group outside the match is context
+    assert marked(r":vary: /Using selector: (x)?\w+/", SERVER) == ["Using selector: EpollSelector"]  # it took no part
 
 
 def test_the_context_of_a_group_is_checked_as_written() -> None:

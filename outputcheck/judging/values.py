@@ -94,10 +94,11 @@ class LineRules:
         return found
 
     def _value(self, kind: int, line: str, m: re.Match[str]) -> tuple[int, int]:
-        """Where the value of a match lies: its pattern's group, when that took part."""
+        """Where the value of a match lies: its pattern's group, when that took part inside
+        the match (a group in a lookbehind is context, not value)."""
         group = self.groups[kind]
         own = self.each[kind].match(line, m.start()) if group is not None else None
-        if own is not None and own.end() == m.end() and own.end(group) > own.start(group) >= 0:
+        if own is not None and own.end() == m.end() and m.start() <= own.start(group) < own.end(group) <= m.end():
             return own.span(group)
         return m.start(), m.end()
 
