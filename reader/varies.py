@@ -11,10 +11,13 @@ run", are the project's own UI string: ``templates/varies.html`` holds the messa
 
 The spans are found with the block's own compiled declaration
 (:class:`outputcheck.judging.values.LineRules`), so what is marked is exactly what the
-check lets vary; the command line is never marked.  The block is highlighted as Sphinx
-would (Pygments' console lexer) and the marks are put into that HTML at the values'
-offsets, closed and reopened around any tag inside one; if the highlighted text is not
-the block's text, nothing is marked.
+check lets vary: the value only (a pattern's lookbehind, or the text around its group,
+is context the check compares as written), never the port 10000 the book shows for the
+server, never the command line.  A variant for another Python is marked by its block's
+declaration.  The EPUB and the live preview are HTML builders too and get the same
+marks.  The block is highlighted as Sphinx would (Pygments' console lexer) and the marks
+are put into that HTML at the values' offsets, closed and reopened around any tag inside
+one; if the highlighted text is not the block's text, nothing is marked.
 """
 
 from __future__ import annotations
@@ -33,12 +36,13 @@ from outputcheck.sphinx_ext.directives import blocks_of
 _PIECE = re.compile(r"(<[^>]*>)|(&[#\w]+;)|([^<&])", re.S)
 
 
-def spans(block: OutputBlock) -> list[tuple[int, int]]:
-    """(start, end) offsets in the block's text of every value it declares as varying."""
+def spans(block: OutputBlock, text: str | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets in the block's text (or in ``text``, one of its variants, which
+    share its declarations) of every value it declares as varying."""
     rules = LineRules(block.vary)
     found: list[tuple[int, int]] = []
     offset = 0
-    for number, line in enumerate(block.text.split("\n")):
+    for number, line in enumerate((block.text if text is None else text).split("\n")):
         if number > 0 and not rules.item_order:
             found += [(offset + s.start, offset + s.end) for s in rules.spans(line)]
         offset += len(line) + 1
@@ -86,21 +90,25 @@ def mark_varying(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace each output block that declares varying values by its marked HTML."""
     if app.builder.format != "html":
         return
-    by_line = {b.line: b for b in blocks_of(app.env).get(docname, []) if not b.spec.trace}
+    by_line: dict[int, tuple[OutputBlock, str]] = {}
+    for b in blocks_of(app.env).get(docname, []):
+        if not b.spec.trace:
+            by_line[b.line] = (b, b.text)
+            by_line.update((line, (b, text)) for _, text, _, line in b.variants)
     label = None
     for container in list(doctree.findall(nodes.container)):
-        if "output-container" not in container["classes"]:
+        if not {"output-container", "output-variant"} & set(container["classes"]):
             continue
         literal = next(iter(container.findall(nodes.literal_block)), None)
-        block = by_line.get(literal.line) if literal is not None else None
-        if block is None or block.text != literal.astext():
+        block, text = by_line.get(literal.line, (None, "")) if literal is not None else (None, "")
+        if block is None or text != literal.astext():
             continue
-        ranges = spans(block)
+        ranges = spans(block, text)
         if not ranges:
             continue
         label = label or _label(app)
-        highlighted = app.builder.highlighter.highlight_block(block.text, "console", location=literal)
-        marked = mark(highlighted, block.text, ranges, label)
+        highlighted = app.builder.highlighter.highlight_block(text, "console", location=literal)
+        marked = mark(highlighted, text, ranges, label)
         if marked is None:
             continue
         classes = " ".join([*literal["classes"], "highlight-console", "notranslate"])

@@ -1,10 +1,14 @@
 """Step 1 of matching: one line of the page against one line of the run.
 
 The declared kinds (``:vary:``, ``:any:``) are compiled once; a line's varying parts are
-its *spans*.  Two lines match when everything outside the spans is equal (spaces that
-pad a value aside) and each pair of values is of one declared kind.  Under ``:vary:``
-a page value stands for one run value and back, across the whole transcript: those
-pairs are the *bindings* a search carries from line to line.
+its *spans*.  A span is the value only: a pattern with a group (its first named group,
+else its first) varies in the group, and the rest of its match is compared as written,
+like a lookbehind's context; a pattern without one varies in its whole match.  Two lines
+match when everything outside the spans is equal (spaces that pad a value aside) and
+each pair of values is of one declared kind.  Under ``:vary:`` a page value stands for
+one run value and back, across the whole transcript: those pairs are the *bindings* a
+search carries from line to line.  The same spans are what the reader sees marked as
+varying (reader/varies.py): a mark covers what the check lets vary, and only that.
 """
 
 from __future__ import annotations
@@ -13,8 +17,14 @@ import re
 from dataclasses import dataclass
 
 from ..declaring.normalize import KINDS, VarySpec, _sort_items
+from ..running.servers import SHOWN_PORT
 
 Bindings = dict[tuple[int, int, str], str]
+
+#: What a named kind leaves exact.  A run prints the port the build gave its server as the
+#: port the book shows (10000, running/servers.py), on every run; only the ports a run
+#: picks itself (a client's) vary.
+_FIXED = {"port": rf"(?!{SHOWN_PORT}(?![\d.]))"}
 
 
 @dataclass(frozen=True)
@@ -44,11 +54,13 @@ class LineRules:
         # An author's own pattern is more specific than a named kind: it is tried first.
         declared.sort(key=lambda item: not item[0].startswith("/"))
         self.kinds = tuple(
-            Kind(k[1:-1] if k.startswith("/") else k, k[1:-1] if k.startswith("/") else KINDS[k], identity)
+            Kind(k[1:-1], k[1:-1], identity) if k.startswith("/") else Kind(k, _FIXED.get(k, "") + KINDS[k], identity)
             for k, identity in declared
         )
         self.identity = any(k.identity for k in self.kinds)
         self.each = tuple(re.compile(k.regex) for k in self.kinds)
+        # the group of each pattern that holds its value (None: the whole match)
+        self.groups = tuple(min(c.groupindex.values(), default=1) if c.groups else None for c in self.each)
         self._spans: dict[str, list[Span]] = {}
         self.pattern = (
             re.compile("|".join(f"(?P<_kind{i}>{k.regex})" for i, k in enumerate(self.kinds))) if self.kinds else None
@@ -76,9 +88,19 @@ class LineRules:
                 fits = frozenset(
                     i for i, kind in enumerate(self.each) if (k := kind.match(line, m.start())) and k.end() == m.end()
                 )
-                found.append(Span(m.start(), m.end(), int(name[len("_kind"):]), fits))
+                kind = int(name[len("_kind"):])
+                found.append(Span(*self._value(kind, line, m), kind, fits))
         self._spans[line] = found
         return found
+
+    def _value(self, kind: int, line: str, m: re.Match[str]) -> tuple[int, int]:
+        """Where the value of a match lies: its pattern's group, when that took part inside
+        the match (a group in a lookbehind is context, not value)."""
+        group = self.groups[kind]
+        own = self.each[kind].match(line, m.start()) if group is not None else None
+        if own is not None and own.end() == m.end() and m.start() <= own.start(group) < own.end(group) <= m.end():
+            return own.span(group)
+        return m.start(), m.end()
 
     def label(self, span: Span) -> str:
         """What a varying part stands for when lines are lined up: its kind, except that

@@ -1,4 +1,5 @@
-"""The live preview marks a failing block on the served page, and unmarks it.
+"""The live preview marks a failing block on the served page, and unmarks it; it marks
+the values that vary, as the built book does.
 
 A real ``make livehtml`` on a free port serves a private copy of the book; the test
 edits a listing so that its printed line no longer matches the page, reads the served
@@ -9,6 +10,7 @@ and reads again until the mark is gone.  Then Ctrl-C, and nothing may be left.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -62,6 +64,14 @@ def test_livehtml_marks_a_failing_block_and_clears_it(tmp_path: Path, browser, a
     try:
         page = wait_until(lambda: (t := fetch(url)) and "asyncio_coroutine.py" in t and t, 300, "the first build")
         assert 'class="outputcheck-mark"' not in page and "outputcheck-mark-slot" in page
+        # values that vary are marked on the served page as in `make html`: a client's port,
+        # never the book's server port 10000
+        served = wait_until(lambda: (t := fetch(f"http://127.0.0.1:{port}/protocols.html"))
+                            and "asyncio_echo_client_protocol.py" in t and t, 120, "the protocols page")
+        opening = '<span class="varies" title="실행할 때마다 달라짐" data-varies="실행할 때마다 달라짐">'
+        values = re.findall(re.escape(opening) + "([^<]*)</span>", served)
+        assert "EpollSelector" in values and any(v.isdigit() for v in values), values
+        assert "10000" not in values and "port 10000" in served
         snippet.write_text(original.replace('print("in coroutine")', 'print("inside the coroutine")'))
         marked = wait_until(lambda: 'class="outputcheck-mark"' in (t := fetch(url)) and t, 120, "the failing block's mark")
         assert "docs/coroutines.md:" in marked and "output differs from the page" in marked

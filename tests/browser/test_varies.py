@@ -64,3 +64,18 @@ def test_a_marked_value_is_the_one_the_check_lets_vary(browser, server: str) -> 
         assert values and all(re.fullmatch(r"-?\d+\.\d+", v) for v in values), values  # :vary: float
     finally:
         context.close()
+
+
+def test_a_mark_covers_the_value_only(browser, server: str) -> None:
+    """The selector's name, not "Using selector: "; clients' ports, not the port 10000
+    the book shows for the server (the build gives the server its port, shown as 10000)."""
+    context, _ = open_context(browser)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/en/protocols.html", wait_until="load")
+        values = page.locator("pre .varies").all_inner_texts()
+        assert "EpollSelector" in values, values
+        assert all(v == "EpollSelector" or (v.isdigit() and v != "10000") for v in values), values
+        assert page.locator("pre", has_text="port 10000").count() >= 1
+    finally:
+        context.close()
