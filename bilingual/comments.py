@@ -104,7 +104,10 @@ def comments(source: str) -> list[Comment]:
 
 @functools.lru_cache(maxsize=256)
 def _comments(source: str) -> tuple[Comment, ...]:
-    """(A listing shown in several blocks, or read again by a rebuild, is tokenized once.)"""
+    """(A listing shown in several blocks, or read again by a rebuild, is tokenized once;
+    one with no Hangul at all has no comment to translate and is not tokenized.)"""
+    if not _SOURCE_SCRIPT.search(source):
+        return ()
     found: list[Comment] = []
     for token in _comment_tokens(source):
         if _MARKER.match(token.string):

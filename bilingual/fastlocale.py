@@ -26,6 +26,11 @@ most of what remained of the English edition's extra reading time was spent in
   :data:`bilingual.fastmessages.SOURCES`); one walk that finds no reference node
   now returns from them at once.
 
+- ``bilingual.sphinx_ext.CheckTranslations`` walked each page to list its messages
+  just before ``Locale`` walked it again for the same list.  It now watches Locale's
+  first walk instead (:func:`watch_first_extraction`): each (node, message) is handed
+  to it as Locale's first pass takes it, in the same order, without a walk of its own.
+
 Installed and removed together with :mod:`bilingual.fastmessages`, under the same
 version and source guard; the byte-identity test of ``tests/test_english_cost.py``
 covers both.
@@ -151,6 +156,37 @@ def _node_matcher(*classes: type, **attrs: Any) -> Any:
     return _installed["NodeMatcher"](*classes, **attrs)
 
 
+#: The page whose first extraction is watched, and the watcher (one page at a time).
+_watch: list[Any] = [None, None]
+
+
+def watch_first_extraction(document: Any, watcher: Callable[[Any, str], None]) -> None:
+    """Hand ``watcher`` every (node, message) of the next extraction of ``document``
+    (Locale's first pass), as it is taken."""
+    _watch[:] = [weakref.ref(document), watcher]
+
+
+def watching(document: Any) -> bool:
+    """Whether a watch of ``document`` is still waiting for its extraction."""
+    return _watch[0] is not None and _watch[0]() is document
+
+
+def _extract_messages(doctree: Any) -> Any:
+    """``extract_messages`` for the i18n module: as upstream's, watched when asked."""
+    found = _installed["extract_messages"](doctree)
+    if not watching(doctree):
+        return found
+    watcher = _watch[1]
+    _watch[:] = [None, None]
+    return _watched(found, watcher)
+
+
+def _watched(found: Any, watcher: Callable[[Any, str], None]) -> Iterator[tuple[Any, str]]:
+    for node, message in found:
+        watcher(node, message)
+        yield node, message
+
+
 def original(name: str) -> Callable[..., Any] | None:
     """The upstream function behind ``module:qualname`` while it is replaced here."""
     module, _, path = name.partition(":")
@@ -173,6 +209,8 @@ def install() -> None:
         setattr(i18n._NodeUpdater, name, _only_with_references(_installed[name]))
     _installed["NodeMatcher"] = i18n.NodeMatcher
     i18n.NodeMatcher = _node_matcher  # type: ignore[assignment,misc]
+    _installed["extract_messages"] = i18n.extract_messages
+    i18n.extract_messages = _extract_messages  # type: ignore[assignment]
 
 
 def uninstall() -> None:
@@ -185,6 +223,8 @@ def uninstall() -> None:
     for name in REFERENCE_UPDATES:
         setattr(i18n._NodeUpdater, name, _installed.pop(name))
     i18n.NodeMatcher = _installed.pop("NodeMatcher")  # type: ignore[misc]
+    i18n.extract_messages = _installed.pop("extract_messages")  # type: ignore[assignment]
+    _watch[:] = [None, None]
     _targets[:] = [None, []]
     _targets_brought.clear()
 

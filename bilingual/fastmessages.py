@@ -124,6 +124,8 @@ SOURCES = {
         "b1a6080edf4f51605fd16921b35b021b880a4b4518c76b65d8937450d62ef3bb",  # C: nothing to do without a reference node
     "sphinx.transforms.i18n:_NodeUpdater.update_pending_xrefs":
         "d219d04cdba49941a5a5277ac1bf3e1086ef03fa7c928f7e66c358b6647a9da9",  # C: nothing to do without a reference node
+    "sphinx.util.nodes:extract_messages":
+        "bac10c09ec20edcb66c70247033d25ab58c9c967647b7bb8cc6944deee37fd7d",  # C: lazy (node, message) pairs, watched
     "sphinx.transforms.i18n:_NodeUpdater.compare_references":
         "762c2e701043a44c32ef371040b69390e8f9639901797925121e7654d32f63ae",  # C: no references, no warning
     "myst_parser.mdit_to_docutils.sphinx_:SphinxRenderer":

@@ -64,7 +64,13 @@ def _page(env: BuildEnvironment) -> dict[str, Any]:
 
 
 class CheckTranslations(SphinxTransform):
-    """Before Sphinx translates a page, note each message its catalog lacks."""
+    """Before Sphinx translates a page, note each message its catalog lacks.
+
+    The messages are those Sphinx's ``Locale`` takes in its first pass.  When
+    :mod:`bilingual.fastlocale` is installed and the page has a compiled catalog (so
+    Locale will walk it), they are judged as Locale takes them; otherwise this walks
+    the page itself, as Locale would.
+    """
 
     default_priority = 19  # just before sphinx.transforms.i18n.Locale (20)
 
@@ -78,12 +84,19 @@ class CheckTranslations(SphinxTransform):
         page = _page(self.env)
         source = Path(self.env.doc2path(docname))
         shown = source.relative_to(self.env.srcdir.parent) if source.is_relative_to(self.env.srcdir.parent) else source
-        for node, msgid in extract_messages(self.document):
+
+        def judge(node: nodes.Element, msgid: str) -> None:
             page["messages"] += 1
             kind = catalogs.judge(messages, msgid)
             if kind:
                 line = node.line or (node.parent.line if node.parent is not None else None) or 0
                 page["problems"].append(Problem(kind, f"{shown}:{line}", msgid, po.name))
+
+        if fastmessages.installed() and po.with_suffix(".mo").is_file():
+            fastlocale.watch_first_extraction(self.document, judge)
+            return
+        for node, msgid in extract_messages(self.document):
+            judge(node, msgid)
 
 
 class TranslateListingComments(SphinxTransform):
@@ -127,7 +140,14 @@ class RehomeTranslations(SphinxTransform):
     default_priority = 22  # after Locale (20) and the listings' comments (21)
 
     def apply(self, **kwargs: Any) -> None:
-        if _is_translation(self.config) and fastmessages.installed():
+        if not _is_translation(self.config):
+            return
+        if fastlocale.watching(self.document):  # Locale did not walk the page: check it never ran
+            raise RuntimeError(
+                f"bilingual: the messages of {self.env.current_document.docname} were not checked "
+                "(Sphinx's Locale did not extract them); build with -D bilingual_fast_messages=0 and report this"
+            )
+        if fastmessages.installed():
             fastlocale.rehome(self.document)
 
 
