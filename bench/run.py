@@ -14,8 +14,8 @@ and noisy, so the targets are ratios between figures taken side by side:
 - the English edition costs little more than its own reading and writing (issue 22):
   a clean ``make html`` <= 1.25 x the CPU of ``make html EDITIONS=ko``, English reading
   <= 1.5 x Korean reading, and a no-op and a one-snippet rebuild using no more CPU
-  (within 5 %) than without ``bilingual/fastmessages.py`` (``-D
-  bilingual_fast_messages=0``, built in the same run as the "before")
+  (within 5 %) than without ``bilingual/fastmessages.py``, ``fastlocale.py`` and
+  ``collection.py`` (``-D bilingual_fast_messages=0``, built in the same run as the "before")
 
 "Plain Sphinx" is the same pages and driver with execution switched off
 (``-D outputcheck_execute=0``).  The peer replaces every output block by
@@ -389,7 +389,8 @@ def english_report(english: dict[str, list[Finished]], phase_before: list, phase
         "",
         "## The English edition's cost (issue 22)",
         "",
-        "\"Before\" is the same checkout with `bilingual/fastmessages.py` switched off "
+        "\"Before\" is the same checkout with `bilingual/fastmessages.py`, `bilingual/fastlocale.py` and "
+        "`bilingual/collection.py` switched off "
         "(`SPHINXOPTS='--fail-on-warning --keep-going -D bilingual_fast_messages=0'`, or `-D "
         "bilingual_fast_messages=0` to the build driver), measured in the same run, in turn with \"after\": "
         f"`make clean && make html` (both editions), before and after, and `make clean && make html EDITIONS=ko`, "

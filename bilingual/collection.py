@@ -30,7 +30,7 @@ import gc
 from typing import Any
 
 #: Allocations between two collections of the youngest generation while reading.
-YOUNG = 10_000
+YOUNG = 50_000
 
 _saved: list[tuple[int, int, int]] = []
 

@@ -243,7 +243,7 @@ def rehome(document: Any) -> int:
     if _targets[0] is not None and _targets[0]() is document:
         _targets[:] = [None, []]  # Locale is done with this page
     moved = 0
-    for node in document.findall(include_self=False):
+    for node in document.findall():  # (docutils' fastest walk: no condition, self included)
         if node._document is not None and node._document is not document:
             node._document = document
             moved += 1
