@@ -84,14 +84,21 @@ def test_title_targets_are_found_from_the_list_until_a_translation_brings_one(in
     assert list(fastlocale.TargetsNamed("old title").findall(doc)) == [kept[0], kept[2], brought[0]]
 
 
-def test_reference_updates_run_whenever_a_reference_is_there(tmp_path: Path) -> None:
+def _book(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A throwaway book: its files by name (conf.py included)."""
     root = tmp_path / "book"
     root.mkdir()
-    (root / "conf.py").write_text(
-        'extensions = ["myst_parser", "bilingual.sphinx_ext"]\nlocale_dirs = ["locale/"]\ngettext_compact = False\n'
-        'exclude_patterns = ["_build", "locale"]\n'
-    )
-    (root / "index.md").write_text("(top)=\n# 제목\n\n{ref}`처음으로 <top>` 문장.\n\n링크 없는 문장.\n")
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return root
+
+
+def test_reference_updates_run_whenever_a_reference_is_there(tmp_path: Path) -> None:
+    root = _book(tmp_path, {
+        "conf.py": 'extensions = ["myst_parser", "bilingual.sphinx_ext"]\nlocale_dirs = ["locale/"]\n'
+                   'gettext_compact = False\nexclude_patterns = ["_build", "locale"]\n',
+        "index.md": "(top)=\n# 제목\n\n{ref}`처음으로 <top>` 문장.\n\n링크 없는 문장.\n",
+    })
     write_catalog(root / "locale" / "en" / "LC_MESSAGES" / "index.po", {
         "제목": "Title",
         "{ref}`처음으로 <top>` 문장.": "A sentence without its link.",  # a reference lost
@@ -105,18 +112,13 @@ def test_reference_updates_run_whenever_a_reference_is_there(tmp_path: Path) -> 
 
 
 def test_the_collector_is_as_it_was_after_a_build(tmp_path: Path) -> None:
-    root = tmp_path / "book"
-    root.mkdir()
-    (root / "probe.py").write_text(
-        "import gc\nseen = []\n"
-        "def setup(app):\n"
-        "    app.connect('doctree-read', lambda app, doctree: seen.append((gc.get_threshold()[0], gc.get_freeze_count())))\n"
-    )
-    (root / "conf.py").write_text(
-        'import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n'
-        'extensions = ["myst_parser", "bilingual.sphinx_ext", "probe"]\nexclude_patterns = ["_build"]\n'
-    )
-    (root / "index.md").write_text("# 제목\n\n문장.\n")
+    root = _book(tmp_path, {
+        "probe.py": "import gc\nseen = []\ndef setup(app):\n    app.connect('doctree-read', lambda app, doctree: "
+                    "seen.append((gc.get_threshold()[0], gc.get_freeze_count())))\n",
+        "conf.py": 'import sys, os\nsys.path.insert(0, os.path.dirname(__file__))\n'
+                   'extensions = ["myst_parser", "bilingual.sphinx_ext", "probe"]\nexclude_patterns = ["_build"]\n',
+        "index.md": "# 제목\n\n문장.\n",
+    })
     before = gc.get_threshold()
     status, _, warnings = build_edition(root, "ko", root / "_build")
     assert status == 0, warnings
