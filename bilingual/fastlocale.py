@@ -9,8 +9,10 @@ most of what remained of the English edition's extra reading time was spent in
   ``source`` on purpose).  The argument is computed before ``logging`` decides not to
   log it: each call converts the node to a DOM and serializes it.  Here the function
   returns a small object that does the same conversion only when it is turned into
-  text, which a debug record does only when it is emitted (``-vv`` and more).  What
-  a record says is unchanged.
+  text.  And the records themselves: Sphinx sets its loggers to DEBUG and lets its
+  handlers drop what the verbosity does not show, so ~800 records per English build
+  were made and dropped.  ``sphinx.util.nodes`` now makes its debug records only when
+  the build shows them (``-vv``; :func:`show_debug`); what a record says is unchanged.
 - For every translated section title, ``_NodeUpdater.update_title_mapping`` walks the
   whole page to find the targets that refer to the title by its old name (none, in
   MyST pages, but it has to look).  Here that search reads a list of the page's
@@ -37,7 +39,8 @@ covers both.
 
 What upstream would need to change for this module to go: in ``is_translatable`` and
 ``apply_source_workaround``, pass the node itself to ``logger.debug`` with a lazy
-formatter (or guard with ``logger.isEnabledFor``); in ``Locale.apply``, skip the
+formatter, and make debug records only when some handler shows them (its loggers'
+level follows the verbosity, or ``isEnabledFor`` is asked of the handlers); in ``Locale.apply``, skip the
 reference updates of a message with no reference node.
 """
 
@@ -75,6 +78,29 @@ class _DomXml:
 
 def lazy_repr_domxml(node: Any, length: int = 80) -> _DomXml:
     return _DomXml(node, length)
+
+
+#: Whether the build shows debug records (``-vv``): set by :func:`show_debug`.
+_debug_shown = [False]
+
+
+def show_debug(verbosity: int) -> None:
+    """Tell the patched logger the build's verbosity (Sphinx shows debug from 2 on)."""
+    _debug_shown[0] = verbosity >= 2
+
+
+class _DebugWhenShown:
+    """``sphinx.util.nodes``' logger, making its debug records only when they are shown."""
+
+    def __init__(self, logger: Any) -> None:
+        self._logger = logger
+
+    def debug(self, *args: Any, **kwargs: Any) -> None:
+        if _debug_shown[0]:
+            self._logger.debug(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._logger, name)
 
 
 def _reference_kinds() -> tuple[type, ...]:
@@ -204,6 +230,8 @@ def install() -> None:
         return
     _installed["repr_domxml"] = sphinx_nodes.repr_domxml
     sphinx_nodes.repr_domxml = lazy_repr_domxml  # type: ignore[assignment]
+    _installed["logger"] = sphinx_nodes.logger
+    sphinx_nodes.logger = _DebugWhenShown(sphinx_nodes.logger)  # type: ignore[assignment]
     for name in REFERENCE_UPDATES:
         _installed[name] = getattr(i18n._NodeUpdater, name)
         setattr(i18n._NodeUpdater, name, _only_with_references(_installed[name]))
@@ -220,6 +248,7 @@ def uninstall() -> None:
     if not _installed:
         return
     sphinx_nodes.repr_domxml = _installed.pop("repr_domxml")  # type: ignore[assignment]
+    sphinx_nodes.logger = _installed.pop("logger")  # type: ignore[assignment]
     for name in REFERENCE_UPDATES:
         setattr(i18n._NodeUpdater, name, _installed.pop(name))
     i18n.NodeMatcher = _installed.pop("NodeMatcher")  # type: ignore[misc]

@@ -406,9 +406,11 @@ def _setup_render(self: Any, options: dict[str, Any], env: Any) -> None:
     self._heading_slugs = {}
 
 
-def install() -> list[str]:
+def install(verbosity: int = 0) -> list[str]:
     """Patch Sphinx and myst-parser if they are as checked; return what differs (then
-    nothing is patched)."""
+    nothing is patched).  ``verbosity``: the build's (``-v`` count), for the debug
+    records :mod:`bilingual.fastlocale` makes only when they are shown."""
+    fastlocale.show_debug(verbosity)
     if _installed:
         _watch_logging()
         return []

@@ -233,7 +233,7 @@ def fast_messages(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> No
         return
     if not docnames:
         return
-    differs = fastmessages.install()
+    differs = fastmessages.install(app.verbosity)
     if differs:
         logger.info(
             "bilingual: translated messages are parsed the upstream way (slower): "
