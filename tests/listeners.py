@@ -12,7 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from outputcheck.running.servers import listening
+from outputcheck.running.servers import free_port, listening
+
+
+def echo_port_env() -> tuple[int, dict[str, str]]:
+    """A free ECHO_PORT and the environment a reader's shell gives an echo listing
+    (skips the test where /proc cannot show when it listens and what it leaves)."""
+    if not Path("/proc/net/tcp").exists():
+        pytest.skip("needs /proc to see when the server listens and what it leaves behind")
+    port = free_port()
+    return port, {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "ECHO_PORT": str(port),
+        "PYTHONWARNINGS": "error::DeprecationWarning",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def default_sigint() -> None:

@@ -171,10 +171,17 @@ def english(tmp_path: Path):
         fastmessages.uninstall()
 
 
-def publish_both(app: SphinxTestApp, message: str, line: int, settings: Any) -> tuple[list, dict, list, dict]:
+def one_page(app: SphinxTestApp) -> dict[str, Any]:
+    """What Locale passes ``_publish_msgstr`` for the messages of one page (one settings
+    object: one parser for all of them)."""
+    settings = get_default_settings(MystParser)
+    settings.env = app.env
+    return dict(config=app.config, env=app.env, registry=app.registry, settings=settings)
+
+
+def publish_both(app: SphinxTestApp, message: str, line: int, kwargs: dict[str, Any]) -> tuple[list, dict, list, dict]:
     """Upstream's parse of a message and ours, and the page metadata each leaves."""
     upstream = fastmessages._installed["_publish_msgstr"]
-    kwargs = dict(config=app.config, env=app.env, registry=app.registry, settings=settings)
     start = copy.deepcopy(app.env.metadata["index"])
     theirs = describe(upstream(message, "index.md", line, **kwargs))
     their_meta = copy.deepcopy(app.env.metadata["index"])
@@ -193,19 +200,16 @@ def test_every_message_parses_as_upstream_parses_it(english: SphinxTestApp) -> N
     assert len(plain) > 500 and len(messages) - len(plain) > 100  # both ways are exercised
     assert len([m for m in plain if "`" in m]) > 200  # and code spans in plain lines
     assert fastmessages.installed()
-    settings = get_default_settings(MystParser)  # one page: one parser for all its messages
-    settings.env = english.env
+    kwargs = one_page(english)
     for line, message in enumerate(messages, start=1):
-        theirs, their_meta, ours, our_meta = publish_both(english, message, line, settings)
+        theirs, their_meta, ours, our_meta = publish_both(english, message, line, kwargs)
         assert ours == theirs, f"message {message!r} parses differently"
         assert our_meta == their_meta, f"message {message!r} leaves other metadata ({our_meta} != {their_meta})"
 
 
 def test_a_kept_parse_is_handed_out_only_while_untouched(english: SphinxTestApp) -> None:
     assert fastmessages.install() == []
-    settings = get_default_settings(MystParser)
-    settings.env = english.env
-    kwargs = dict(config=english.config, env=english.env, registry=english.registry, settings=settings)
+    kwargs = one_page(english)
     message = "Use `asyncio.run()` here."
     first = fastmessages._fast_publish_msgstr(message, "index.md", 7, **kwargs)
     english.env.metadata["index"]["wordcount"] = {"words": 99, "minutes": 9}
@@ -226,9 +230,7 @@ def test_a_kept_parse_is_handed_out_only_while_untouched(english: SphinxTestApp)
 
 def test_a_parse_that_logged_is_not_kept(english: SphinxTestApp) -> None:
     assert fastmessages.install() == []
-    settings = get_default_settings(MystParser)
-    settings.env = english.env
-    kwargs = dict(config=english.config, env=english.env, registry=english.registry, settings=settings)
+    kwargs = one_page(english)
     message = "See [a][missing] and [b]: <x>\n\n[b]: https://example.org\n[b]: https://example.com"
     first = fastmessages._fast_publish_msgstr(message, "index.md", 3, **kwargs)
     assert "Duplicate reference definition" in english._warning.getvalue()

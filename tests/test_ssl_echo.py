@@ -24,8 +24,7 @@ from pathlib import Path
 import pytest
 
 from outputcheck.running.interpreters import reader_python
-from listeners import session_members, start_listening
-from outputcheck.running.servers import free_port
+from listeners import echo_port_env, session_members, start_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -66,15 +65,7 @@ class TLSServer:
 @contextlib.contextmanager
 def running_server(folder: Path) -> Iterator[TLSServer]:
     """The listing's server, started from ``folder`` as a reader starts it."""
-    if not Path("/proc/net/tcp").exists():
-        pytest.skip("needs /proc to see when the server listens and what it leaves behind")
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "ECHO_PORT": str(port),
-        "PYTHONWARNINGS": "error::DeprecationWarning",
-        "PYTHONUNBUFFERED": "1",
-    }
+    port, env = echo_port_env()
     proc = start_listening([reader_python(), SERVER], cwd=folder, env=env, port=port)
     try:
         yield TLSServer(proc, port, env)

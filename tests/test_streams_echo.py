@@ -26,8 +26,7 @@ from pathlib import Path
 import pytest
 
 from outputcheck.running.interpreters import reader_python
-from listeners import session_members, start_listening
-from outputcheck.running.servers import free_port
+from listeners import echo_port_env, session_members, start_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -73,15 +72,7 @@ def timing_out_server() -> Iterator[Server]:
 
 def _serve(args: list[str], python: str | None = None) -> Iterator[Server]:
     """Run ``python args`` in snippets/ on a free ECHO_PORT until it listens; kill what is left."""
-    if not Path("/proc/net/tcp").exists():
-        pytest.skip("needs /proc to see when the server listens and what it leaves behind")
-    port = free_port()
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "ECHO_PORT": str(port),
-        "PYTHONWARNINGS": "error::DeprecationWarning",
-        "PYTHONUNBUFFERED": "1",
-    }
+    port, env = echo_port_env()
     proc = start_listening([python or reader_python(), *args], cwd=SNIPPETS, env=env, port=port)
     try:
         yield Server(proc, port)
